@@ -1,0 +1,571 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// ErrNoTownship is returned by Answer when the question names a township that
+// is not loaded.
+var ErrNoTownship = errors.New("bot: no such township")
+
+// Thresholds are the named settings of the decision between answering,
+// offering a choice and abstaining. Scores are compared as fractions of the
+// question's own maximum possible score (Ranking.Max), so the same settings
+// hold for a two-word question and a long one.
+type Thresholds struct {
+	// Abstain: below this fraction of Max the best item is not good enough
+	// and the bot says the list has nothing.
+	Abstain float64
+	// Confident: at or above this fraction of Max the best item is answered
+	// even when others are close, unless they are nearly tied with it.
+	Confident float64
+	// Close: an item scoring at least this fraction of the best score is a
+	// rival; rivals turn an answer into a numbered choice.
+	Close float64
+	// Tie: when the best is Confident, only rivals within this fraction of
+	// its score still make a choice.
+	Tie float64
+	// MaxChoices is how many items a numbered choice offers at most.
+	MaxChoices int
+}
+
+// DefaultThresholds are calibrated on the development questions
+// (testdata/dev.tsv); see the eval test.
+var DefaultThresholds = Thresholds{
+	Abstain:    0.22,
+	Confident:  0.55,
+	Close:      0.80,
+	Tie:        0.95,
+	MaxChoices: 3,
+}
+
+// Options configure a Bot. The zero value of each field picks a default.
+type Options struct {
+	Thresholds Thresholds
+	Sessions   SessionStore  // default: NewMemorySessions(10000)
+	SessionTTL time.Duration // default 30 minutes
+	Recorder   Recorder      // default: nothing is recorded
+	Limiter    Limiter       // default: no limit
+	Hotline    string        // default 12345
+	Now        func() time.Time
+}
+
+// catalog is what a reload replaces as a whole.
+type catalog struct {
+	lib     *Library
+	rankers map[string]Ranker // by township name
+}
+
+// Bot answers questions about the loaded duty lists. It is safe for
+// concurrent use.
+type Bot struct {
+	opts Options
+	cat  atomic.Pointer[catalog]
+}
+
+// New returns a Bot over lib, with one Ranker per township (keyed by the
+// township's Name). It fails when lib is empty or a township has no ranker.
+func New(lib *Library, rankers map[string]Ranker, opts Options) (*Bot, error) {
+	if opts.Thresholds == (Thresholds{}) {
+		opts.Thresholds = DefaultThresholds
+	}
+	if opts.Thresholds.MaxChoices < 2 {
+		opts.Thresholds.MaxChoices = 3
+	}
+	if opts.Sessions == nil {
+		opts.Sessions = NewMemorySessions(10000)
+	}
+	if opts.SessionTTL <= 0 {
+		opts.SessionTTL = 30 * time.Minute
+	}
+	if opts.Hotline == "" {
+		opts.Hotline = "12345"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	b := &Bot{opts: opts}
+	if err := b.Swap(lib, rankers); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Swap replaces the library and rankers atomically: questions already being
+// answered finish on the old set, later ones see the new one.
+func (b *Bot) Swap(lib *Library, rankers map[string]Ranker) error {
+	if lib == nil || len(lib.Townships) == 0 {
+		return errors.New("bot: no township loaded")
+	}
+	for _, t := range lib.Townships {
+		if rankers[t.Name] == nil {
+			return fmt.Errorf("bot: no ranker for township %s", t.Name)
+		}
+	}
+	if lib.Bodies == nil {
+		lib.Bodies = &Directory{}
+	}
+	b.cat.Store(&catalog{lib: lib, rankers: rankers})
+	return nil
+}
+
+// Library returns the library now being served.
+func (b *Bot) Library() *Library { return b.cat.Load().lib }
+
+// Thresholds returns the decision settings in force.
+func (b *Bot) Thresholds() Thresholds { return b.opts.Thresholds }
+
+// Answer answers one question. Conversation commands (a numbered pick,
+// 详情/更多, 帮助, 分类, 有用/没用) are handled first, using the user's
+// session; anything else goes to the township's ranker. It returns
+// ErrNoTownship for an unknown township and ctx's error when ctx is done
+// before the answer is ready. A store failure is not an error: the bot
+// answers as if the user had no session.
+func (b *Bot) Answer(ctx context.Context, q Question) (*Answer, error) {
+	start := b.opts.Now()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cat := b.cat.Load()
+	key := sessionKey(q)
+	sess, _, _ := b.opts.Sessions.Get(ctx, key)
+	name := q.Township
+	if name == "" {
+		name = sess.Township
+	}
+	t := cat.lib.Township(name)
+	if t == nil {
+		if q.Township != "" {
+			return nil, fmt.Errorf("%w: %s", ErrNoTownship, q.Township)
+		}
+		t = cat.lib.Townships[0]
+	}
+	if sess.Township != t.Name {
+		sess = Session{Township: t.Name}
+	}
+	if b.opts.Limiter != nil && q.User != "" {
+		if ok, err := b.opts.Limiter.Allow(ctx, string(q.Channel)+":"+q.User); err == nil && !ok {
+			return &Answer{Decision: DecideLimited, Township: t, Text: "您提问太频繁了，请稍等一分钟再问。", Latency: b.opts.Now().Sub(start)}, nil
+		}
+	}
+
+	c := conv{b: b, cat: cat, t: t, q: q, sess: sess}
+	a := c.respond(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	a.Township = t
+	a.Latency = b.opts.Now().Sub(start)
+	_ = b.opts.Sessions.Put(ctx, key, c.sess, b.opts.SessionTTL)
+	if b.opts.Recorder != nil && a.Decision != DecideFeedback {
+		rec := Record{Time: start, Township: t.Name, Channel: q.Channel, User: q.User, MessageID: q.MessageID,
+			Text: q.Text, Decision: a.Decision, Latency: a.Latency}
+		for _, ref := range a.Refs() {
+			rec.Refs = append(rec.Refs, ref)
+			rec.Scores = append(rec.Scores, scoreOf(a.Candidates, ref))
+		}
+		b.opts.Recorder.RecordQuestion(rec)
+	}
+	return a, nil
+}
+
+// Feedback records a verdict on the last answer a user got, as the WeCom
+// bot's 👍/👎 event does. It returns false when the user has no recent answer.
+func (b *Bot) Feedback(ctx context.Context, q Question, useful bool, reason string) bool {
+	sess, ok, _ := b.opts.Sessions.Get(ctx, sessionKey(q))
+	if !ok || len(sess.Last) == 0 {
+		return false
+	}
+	b.recordFeedback(q, sess, useful, reason)
+	return true
+}
+
+func (b *Bot) recordFeedback(q Question, sess Session, useful bool, reason string) {
+	if b.opts.Recorder == nil {
+		return
+	}
+	b.opts.Recorder.RecordFeedback(Feedback{Time: b.opts.Now(), Township: sess.Township, Channel: q.Channel,
+		User: q.User, MessageID: sess.MsgID, Question: sess.Question, Refs: sess.Last, Useful: useful, Reason: reason})
+}
+
+// Welcome is the greeting for a new follower or a new chat: what the bot is
+// and how to ask.
+func (b *Bot) Welcome(ch Channel) string {
+	t := b.cat.Load().lib.Townships[0]
+	return render(ch, helpText(t, b.opts.Hotline, true))
+}
+
+func sessionKey(q Question) string { return string(q.Channel) + ":" + q.User }
+
+func scoreOf(cs []Candidate, ref string) float64 {
+	for _, c := range cs {
+		if c.Ref == ref {
+			return c.Score
+		}
+	}
+	return 0
+}
+
+// conv is one question being answered.
+type conv struct {
+	b    *Bot
+	cat  *catalog
+	t    *Township
+	q    Question
+	sess Session
+}
+
+func (c *conv) respond(ctx context.Context) *Answer {
+	text := strings.TrimSpace(c.q.Text)
+	cmd := command(text)
+	switch {
+	case cmd == "help":
+		return &Answer{Decision: DecideHelp, Text: render(c.q.Channel, helpText(c.t, c.b.opts.Hotline, false))}
+	case cmd == "more":
+		return c.more()
+	case cmd == "useful" || cmd == "useless":
+		if len(c.sess.Last) == 0 {
+			return &Answer{Decision: DecideFeedback, Text: "还没有可以评价的回答。请先提问，例如：办残疾证找谁。"}
+		}
+		c.b.recordFeedback(c.q, c.sess, cmd == "useful", "")
+		if cmd == "useful" {
+			return &Answer{Decision: DecideFeedback, Text: "谢谢您的评价！"}
+		}
+		return &Answer{Decision: DecideFeedback, Text: "谢谢反馈，我们会改进这个回答。如需帮助，请拨打 " + c.b.opts.Hotline + " 热线。"}
+	case cmd == "categories":
+		return c.categories()
+	}
+	if n, ok := pick(text); ok && len(c.sess.Choices) > 0 {
+		if n >= 1 && n <= len(c.sess.Choices) {
+			if it := c.t.Item(c.sess.Choices[n-1]); it != nil {
+				c.sess.Choices = nil
+				return c.answerItems(DecideAnswer, []*Item{it}, nil, nil)
+			}
+		}
+		return &Answer{Decision: DecideChoice, Text: fmt.Sprintf("请回复 1 到 %d 之间的序号，或直接重新提问。", len(c.sess.Choices))}
+	}
+	if it := c.t.Item(text); it != nil && looksLikeRef(text) {
+		return c.answerItems(DecideAnswer, []*Item{it}, nil, nil)
+	}
+	if cat := c.category(text); cat != "" {
+		return c.categoryItems(cat)
+	}
+	if body := c.bodyQuestion(text); body != nil {
+		return c.bodyItems(body)
+	}
+	return c.match(ctx, text)
+}
+
+// match ranks the township's items and decides.
+func (c *conv) match(ctx context.Context, text string) *Answer {
+	r := c.cat.rankers[c.t.Name].Rank(text, 10)
+	th := c.b.opts.Thresholds
+	var cands []Candidate
+	var hits []*Item
+	for _, h := range r.Hits {
+		it := c.t.Item(h.Ref)
+		if it == nil {
+			continue
+		}
+		hits = append(hits, it)
+		cands = append(cands, Candidate{Ref: it.Ref, Name: it.Name, Score: h.Score, Matches: h.Matches})
+	}
+	c.sess.Choices = nil
+	if len(hits) == 0 || r.Max <= 0 || cands[0].Score < th.Abstain*r.Max {
+		a := c.none(text, hits)
+		a.Candidates, a.Terms = cands, r.Terms
+		return a
+	}
+	top := cands[0].Score
+	rival := th.Close
+	if top >= th.Confident*r.Max {
+		rival = th.Tie
+	}
+	n := 1
+	for n < len(cands) && n < th.MaxChoices && cands[n].Score >= rival*top {
+		n++
+	}
+	var a *Answer
+	if n == 1 {
+		a = c.answerItems(DecideAnswer, hits[:1], cands, r.Terms)
+	} else {
+		a = c.choice(hits[:n], cands, r.Terms)
+	}
+	return a
+}
+
+func (c *conv) remember(a *Answer, title, full string) {
+	c.sess.Last = a.Refs()
+	c.sess.Title = title
+	c.sess.Question = c.q.Text
+	c.sess.MsgID = c.q.MessageID
+	c.sess.Shown = 0
+	a.Text, c.sess.Shown, a.More = page(c.q.Channel, full, 0)
+}
+
+func (c *conv) answerItems(d Decision, items []*Item, cands []Candidate, terms []string) *Answer {
+	a := &Answer{Decision: d, Items: items, Candidates: cands, Terms: terms}
+	var sb strings.Builder
+	for i, it := range items {
+		if i > 0 {
+			sb.WriteString("\n")
+		}
+		sb.WriteString(itemText(c.t, it, c.q.Channel))
+	}
+	c.remember(a, "", sb.String())
+	return a
+}
+
+func (c *conv) choice(items []*Item, cands []Candidate, terms []string) *Answer {
+	a := &Answer{Decision: DecideChoice, Choices: items, Candidates: cands, Terms: terms}
+	var sb strings.Builder
+	sb.WriteString("您问的可能是以下事项之一，请回复序号：\n")
+	for i, it := range items {
+		fmt.Fprintf(&sb, "%d. %s（%s）\n", i+1, it.Name, responsibleShort(it))
+	}
+	sb.WriteString("都不是？请换个说法再问。")
+	c.sess.Choices = nil
+	for _, it := range items {
+		c.sess.Choices = append(c.sess.Choices, it.Ref)
+	}
+	c.sess.Last = nil
+	a.Text = render(c.q.Channel, sb.String())
+	return a
+}
+
+func (c *conv) none(text string, near []*Item) *Answer {
+	a := &Answer{Decision: DecideNone}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "抱歉，%s的履职事项清单里没有找到与“%s”对应的事项。\n", c.t.Name, clip(text, 30))
+	if len(near) > 0 {
+		sb.WriteString("相近的事项有：\n")
+		for i, it := range near {
+			if i == 2 {
+				break
+			}
+			fmt.Fprintf(&sb, "· %s %s\n", it.Ref, it.Name)
+		}
+		sb.WriteString("回复编号（如 " + near[0].Ref + "）可查看。\n")
+	}
+	sb.WriteString("如需帮助，请拨打 " + c.b.opts.Hotline + " 政务服务便民热线。")
+	c.sess.Last = nil
+	a.Text = render(c.q.Channel, sb.String())
+	return a
+}
+
+func (c *conv) more() *Answer {
+	if len(c.sess.Last) == 0 {
+		return &Answer{Decision: DecideMore, Text: "没有更多内容了。请直接提问，例如：办残疾证找谁。"}
+	}
+	var items []*Item
+	for _, ref := range c.sess.Last {
+		if it := c.t.Item(ref); it != nil {
+			items = append(items, it)
+		}
+	}
+	full := fullText(c.t, items, c.q.Channel, c.sess)
+	a := &Answer{Decision: DecideMore, Items: items}
+	if c.sess.Shown >= len(full) {
+		a.Text = render(c.q.Channel, "以上就是全部内容。还有其他问题请直接提问。")
+		return a
+	}
+	a.Text, c.sess.Shown, a.More = page(c.q.Channel, full, c.sess.Shown)
+	return a
+}
+
+// fullText renders again what the session's last answer showed: a listing
+// (under its title) or the items.
+func fullText(t *Township, items []*Item, ch Channel, sess Session) string {
+	var sb strings.Builder
+	if sess.Title != "" {
+		sb.WriteString(sess.Title)
+		for _, it := range items {
+			sb.WriteString("\n" + listLine(it))
+		}
+		return sb.String()
+	}
+	for i, it := range items {
+		if i > 0 {
+			sb.WriteString("\n")
+		}
+		sb.WriteString(itemText(t, it, ch))
+	}
+	return sb.String()
+}
+
+func (c *conv) categories() *Answer {
+	var sb strings.Builder
+	sb.WriteString(c.t.Name + "履职事项的分类（回复分类名称查看事项）：\n")
+	for _, cat := range c.t.Categories() {
+		n := 0
+		for _, it := range c.t.Items {
+			if it.Category == cat {
+				n++
+			}
+		}
+		fmt.Fprintf(&sb, "· %s（%d项）\n", cat, n)
+	}
+	return &Answer{Decision: DecideCategories, Text: render(c.q.Channel, strings.TrimRight(sb.String(), "\n"))}
+}
+
+// category returns the category that text names exactly, if any.
+func (c *conv) category(text string) string {
+	text = strings.TrimSuffix(strings.TrimSuffix(text, "类"), "方面")
+	for _, cat := range c.t.Categories() {
+		if text == cat {
+			return cat
+		}
+	}
+	return ""
+}
+
+func (c *conv) categoryItems(cat string) *Answer {
+	var items []*Item
+	for _, it := range c.t.Items {
+		if it.Category == cat {
+			items = append(items, it)
+		}
+	}
+	a := &Answer{Decision: DecideCategories, Items: items}
+	c.list(a, fmt.Sprintf("“%s”类共%d项（回复编号查看详情）：", cat, len(items)))
+	return a
+}
+
+// list renders a listing of a.Items and remembers it for 详情 paging.
+func (c *conv) list(a *Answer, title string) {
+	var sb strings.Builder
+	sb.WriteString(title)
+	for _, it := range a.Items {
+		sb.WriteString("\n")
+		sb.WriteString(listLine(it))
+	}
+	c.remember(a, title, sb.String())
+}
+
+func listLine(it *Item) string { return "· " + it.Ref + " " + clip(it.Name, 40) }
+
+// bodyQuestion returns the body a question asks about ("人社局管哪些事",
+// "残联负责什么"), or nil when the question is not about a body's remit.
+func (c *conv) bodyQuestion(text string) *Body {
+	asks := false
+	for _, w := range []string{"管哪些", "管什么", "负责什么", "负责哪些", "哪些事", "什么事", "管啥", "干什么", "干啥", "职责"} {
+		if strings.Contains(text, w) {
+			asks = true
+			break
+		}
+	}
+	if !asks {
+		return nil
+	}
+	var best *Body
+	bestLen := 0
+	for _, b := range c.cat.lib.Bodies.Bodies() {
+		for _, n := range append([]string{b.Name}, b.Aliases...) {
+			if len(n) > bestLen && len([]rune(n)) >= 2 && strings.Contains(text, n) {
+				best, bestLen = b, len(n)
+			}
+		}
+	}
+	return best
+}
+
+func (c *conv) bodyItems(body *Body) *Answer {
+	var items []*Item
+	for _, it := range c.t.Items {
+		if leads(it, body) {
+			items = append(items, it)
+		}
+	}
+	a := &Answer{Decision: DecideBody, Items: items}
+	if len(items) == 0 {
+		a.Text = render(c.q.Channel, fmt.Sprintf("%s的清单里，没有由%s牵头或承接的事项。如需帮助，请拨打 %s 热线。", c.t.Name, body.Name, c.b.opts.Hotline))
+		return a
+	}
+	sort.SliceStable(items, func(i, j int) bool { return kindOrder(items[i].Kind) < kindOrder(items[j].Kind) })
+	c.list(a, fmt.Sprintf("%s在%s牵头或承接的事项共%d项（回复编号查看详情）：", body.Name, c.t.Name, len(items)))
+	return a
+}
+
+func leads(it *Item, body *Body) bool {
+	names := append([]string{body.Name}, body.Aliases...)
+	for _, l := range it.Leads {
+		if contains(names, l) {
+			return true
+		}
+	}
+	return it.Handover != nil && contains(names, it.Handover.Body)
+}
+
+func kindOrder(k Kind) int {
+	switch k {
+	case Cooperative:
+		return 0
+	case Reclaimed:
+		return 1
+	}
+	return 2
+}
+
+// command recognises conversation commands.
+func command(text string) string {
+	t := strings.ToLower(strings.Trim(text, " \t\r\n?？!！。.~～"))
+	switch t {
+	case "帮助", "菜单", "你好", "您好", "help", "hi", "hello", "在吗", "使用说明", "":
+		return "help"
+	case "详情", "更多", "查看更多", "详细", "全文", "more":
+		return "more"
+	case "有用", "有帮助", "满意", "👍":
+		return "useful"
+	case "没用", "无用", "没有用", "不满意", "👎":
+		return "useless"
+	case "分类", "目录", "类别", "全部分类":
+		return "categories"
+	}
+	if strings.Trim(text, " ") != "" && strings.Trim(text, "?？ ") == "" {
+		return "help"
+	}
+	return ""
+}
+
+// pick reads a numbered choice: 1, ２, 第2个, 选3.
+func pick(text string) (int, bool) {
+	t := strings.TrimSpace(text)
+	for _, p := range []string{"第", "选", "选择"} {
+		t = strings.TrimPrefix(t, p)
+	}
+	for _, s := range []string{"个", "项", "条", "。", "."} {
+		t = strings.TrimSuffix(t, s)
+	}
+	switch t {
+	case "1", "１", "一":
+		return 1, true
+	case "2", "２", "二":
+		return 2, true
+	case "3", "３", "三":
+		return 3, true
+	case "4", "４", "四":
+		return 4, true
+	case "5", "５", "五":
+		return 5, true
+	}
+	return 0, false
+}
+
+func looksLikeRef(s string) bool {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if len(s) < 2 || !strings.ContainsRune("BCR", rune(s[0])) {
+		return false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,127 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind says which of the three tables of a 履职事项清单 an item comes from.
+type Kind string
+
+// The three kinds of item, as spelled in JSON.
+const (
+	Basic       Kind = "basic"       // 基本履职事项: the township does it itself
+	Cooperative Kind = "cooperative" // 配合履职事项: a city body leads, the township cooperates
+	Reclaimed   Kind = "reclaimed"   // 上级部门收回事项: taken back by a body, or no longer done
+)
+
+// Prefix returns the letter that starts the refs of items of this kind: B, C or R.
+func (k Kind) Prefix() string {
+	switch k {
+	case Basic:
+		return "B"
+	case Cooperative:
+		return "C"
+	case Reclaimed:
+		return "R"
+	}
+	return "?"
+}
+
+// Label returns the kind's name as the published list calls it.
+func (k Kind) Label() string {
+	switch k {
+	case Basic:
+		return "基本履职事项"
+	case Cooperative:
+		return "配合履职事项"
+	case Reclaimed:
+		return "收回事项"
+	}
+	return string(k)
+}
+
+// Ref builds the stable reference of an item: B12, C16, R1.
+func Ref(k Kind, seq int) string { return fmt.Sprintf("%s%d", k.Prefix(), seq) }
+
+// StepGroup is an ordered list of steps, under a heading when the document
+// groups them (a section such as 一、… or a department such as 市教育局).
+type StepGroup struct {
+	Heading string   `json:"heading"`
+	Steps   []string `json:"steps"`
+}
+
+// Handover says who does a reclaimed item now. An empty Body means that
+// nobody does: the work is no longer done (不再开展此项工作).
+type Handover struct {
+	Body string `json:"body"`
+	How  string `json:"how"`
+}
+
+// Item is one matter of a township's duty list.
+type Item struct {
+	Ref           string      `json:"ref"`
+	Kind          Kind        `json:"kind"`
+	Seq           int         `json:"seq"`
+	Category      string      `json:"category"`
+	Name          string      `json:"name"`
+	Leads         []string    `json:"leads"`
+	LeadSteps     []StepGroup `json:"lead_steps"`
+	TownshipSteps []StepGroup `json:"township_steps"`
+	Handover      *Handover   `json:"handover,omitempty"`
+
+	// File and Line locate the item's first row in its document.
+	File string `json:"-"`
+	Line int    `json:"-"`
+}
+
+// NoLongerDone reports whether a reclaimed item is done by nobody now.
+func (it *Item) NoLongerDone() bool {
+	return it.Kind == Reclaimed && (it.Handover == nil || it.Handover.Body == "")
+}
+
+// Township is one township's parsed duty list.
+type Township struct {
+	Name  string  `json:"township"`
+	City  string  `json:"city"`
+	File  string  `json:"file"`
+	Items []*Item `json:"items"`
+
+	byRef map[string]*Item
+}
+
+// Item returns the item with the given ref (case-insensitive), or nil.
+func (t *Township) Item(ref string) *Item {
+	if t.byRef == nil || len(t.byRef) != len(t.Items) {
+		m := make(map[string]*Item, len(t.Items))
+		for _, it := range t.Items {
+			m[it.Ref] = it
+		}
+		t.byRef = m
+	}
+	return t.byRef[strings.ToUpper(strings.TrimSpace(ref))]
+}
+
+// Count returns how many items of kind k the township has.
+func (t *Township) Count(k Kind) int {
+	n := 0
+	for _, it := range t.Items {
+		if it.Kind == k {
+			n++
+		}
+	}
+	return n
+}
+
+// Categories returns the item categories in order of first appearance.
+func (t *Township) Categories() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, it := range t.Items {
+		if it.Category != "" && !seen[it.Category] {
+			seen[it.Category] = true
+			out = append(out, it.Category)
+		}
+	}
+	return out
+}

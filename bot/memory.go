@@ -1,0 +1,106 @@
+package bot
+
+import (
+	"container/list"
+	"context"
+	"sync"
+	"time"
+)
+
+// MemorySessions is an in-process SessionStore with a time-to-live and a
+// bounded size: when full, the least recently used session is dropped.
+type MemorySessions struct {
+	mu    sync.Mutex
+	max   int
+	order *list.List // of *memEntry, most recent at the front
+	byKey map[string]*list.Element
+	now   func() time.Time
+}
+
+type memEntry struct {
+	key string
+	s   Session
+	exp time.Time
+}
+
+// NewMemorySessions returns a store that keeps at most max sessions.
+func NewMemorySessions(max int) *MemorySessions {
+	if max < 1 {
+		max = 1
+	}
+	return &MemorySessions{max: max, order: list.New(), byKey: map[string]*list.Element{}, now: time.Now}
+}
+
+// Get returns the session stored under key, if it has not expired.
+func (m *MemorySessions) Get(_ context.Context, key string) (Session, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	el, ok := m.byKey[key]
+	if !ok {
+		return Session{}, false, nil
+	}
+	e := el.Value.(*memEntry)
+	if !m.now().Before(e.exp) {
+		m.order.Remove(el)
+		delete(m.byKey, key)
+		return Session{}, false, nil
+	}
+	m.order.MoveToFront(el)
+	return e.s, true, nil
+}
+
+// Put stores s under key for ttl.
+func (m *MemorySessions) Put(_ context.Context, key string, s Session, ttl time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	exp := m.now().Add(ttl)
+	if el, ok := m.byKey[key]; ok {
+		el.Value = &memEntry{key: key, s: s, exp: exp}
+		m.order.MoveToFront(el)
+		return nil
+	}
+	for m.order.Len() >= m.max {
+		last := m.order.Back()
+		m.order.Remove(last)
+		delete(m.byKey, last.Value.(*memEntry).key)
+	}
+	m.byKey[key] = m.order.PushFront(&memEntry{key: key, s: s, exp: exp})
+	return nil
+}
+
+// Len returns how many sessions are stored (expired ones included until
+// they are next touched or pushed out).
+func (m *MemorySessions) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.order.Len()
+}
+
+// MemoryLimiter is an in-process Limiter: at most N questions per key in a
+// fixed one-minute window. Its size is bounded: windows of the past minute
+// are dropped when a new minute starts.
+type MemoryLimiter struct {
+	mu     sync.Mutex
+	n      int
+	window int64
+	counts map[string]int
+	now    func() time.Time
+}
+
+// NewMemoryLimiter allows perMinute questions per key and minute.
+func NewMemoryLimiter(perMinute int) *MemoryLimiter {
+	return &MemoryLimiter{n: perMinute, counts: map[string]int{}, now: time.Now}
+}
+
+// Allow counts one question for key and reports whether it is within the limit.
+func (l *MemoryLimiter) Allow(_ context.Context, key string) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := l.now().Unix() / 60
+	if w != l.window {
+		l.window = w
+		clear(l.counts)
+	}
+	l.counts[key]++
+	return l.counts[key] <= l.n, nil
+}

@@ -1,0 +1,175 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Reply size limits per channel, in bytes of UTF-8. WeChat cuts text
+// replies at 2048 bytes; 2000 leaves room. WeCom markdown allows 20480.
+const (
+	WeChatLimit = 2000
+	WeComLimit  = 20480
+)
+
+// moreFooter ends a reply that has more to show.
+const moreFooter = "回复 详情 查看更多"
+
+// Limit returns the reply size limit of a channel.
+func (ch Channel) Limit() int {
+	if ch == WeCom {
+		return WeComLimit
+	}
+	return WeChatLimit
+}
+
+// render adapts plain reply text to a channel. Only WeCom differs: its
+// markdown needs a blank line to break a paragraph.
+func render(ch Channel, text string) string {
+	if ch == WeCom {
+		return strings.ReplaceAll(text, "\n", "\n\n")
+	}
+	return text
+}
+
+// page returns the part of full that starts at byte offset from and fits the
+// channel's limit, cut only between lines (a step is never cut in half;
+// a single line longer than the limit is cut between characters). It returns
+// the page, the offset where the next page starts and whether there is more.
+func page(ch Channel, full string, from int) (string, int, bool) {
+	limit := ch.Limit()
+	rest := full[from:]
+	if len(render(ch, rest)) <= limit {
+		return render(ch, rest), len(full), false
+	}
+	budget := limit - len(render(ch, "\n"+moreFooter))
+	end := 0
+	for end < len(rest) {
+		nl := strings.IndexByte(rest[end:], '\n')
+		next := len(rest)
+		if nl >= 0 {
+			next = end + nl + 1
+		}
+		if len(render(ch, strings.TrimRight(rest[:next], "\n"))) > budget {
+			break
+		}
+		end = next
+	}
+	if end == 0 { // one line longer than the page: cut between characters
+		end = budget // the piece holds no newline, so render keeps its length
+		for end > 0 && !utf8.RuneStart(rest[end]) {
+			end--
+		}
+	}
+	text := strings.TrimRight(rest[:end], "\n") + "\n" + moreFooter
+	return render(ch, text), from + end, true
+}
+
+// itemText renders one item: what it is, who is responsible and each side's
+// steps, the township's first (that is what a villager can act on).
+func itemText(t *Township, it *Item, ch Channel) string {
+	var sb strings.Builder
+	bold := func(s string) string {
+		if ch == WeCom {
+			return "**" + s + "**"
+		}
+		return s
+	}
+	sb.WriteString(bold(fmt.Sprintf("【%s】%s", it.Ref, it.Name)))
+	sb.WriteString("\n负责：" + responsible(t, it))
+	switch it.Kind {
+	case Basic:
+		sb.WriteString("\n办理：请到" + t.Name + "人民政府（便民服务中心）咨询办理，也可以先找本村村委会或网格员。")
+	case Reclaimed:
+		if it.Handover != nil && it.Handover.How != "" {
+			sb.WriteString("\n现在怎么办：" + it.Handover.How)
+		}
+	case Cooperative:
+		writeSteps(&sb, bold(t.Name+"做什么"), it.TownshipSteps)
+		who := "上级部门"
+		if len(it.Leads) == 1 {
+			who = it.Leads[0]
+		}
+		writeSteps(&sb, bold(who+"做什么"), it.LeadSteps)
+	}
+	return sb.String()
+}
+
+func writeSteps(sb *strings.Builder, title string, groups []StepGroup) {
+	if len(groups) == 0 {
+		return
+	}
+	sb.WriteString("\n" + title + "：")
+	for _, g := range groups {
+		if g.Heading != "" {
+			sb.WriteString("\n〔" + g.Heading + "〕")
+		}
+		for i, s := range g.Steps {
+			fmt.Fprintf(sb, "\n%d. %s", i+1, s)
+		}
+	}
+}
+
+// responsible says who is responsible for an item, in a sentence.
+func responsible(t *Township, it *Item) string {
+	switch it.Kind {
+	case Basic:
+		return t.Name + "自己负责（基本履职事项）"
+	case Cooperative:
+		return strings.Join(it.Leads, "、") + "牵头，" + t.Name + "配合（配合履职事项）"
+	case Reclaimed:
+		if it.NoLongerDone() {
+			return "这项工作已不再开展，" + t.Name + "和上级部门都不再办理（收回事项）"
+		}
+		return "已由" + it.Handover.Body + "收回，" + t.Name + "不再负责（收回事项）"
+	}
+	return ""
+}
+
+// responsibleShort is responsible in a few words, for a numbered choice.
+func responsibleShort(it *Item) string {
+	switch it.Kind {
+	case Basic:
+		return "乡里负责"
+	case Cooperative:
+		lead := "上级部门"
+		if len(it.Leads) > 0 {
+			lead = it.Leads[0]
+			if len(it.Leads) > 1 {
+				lead += "等"
+			}
+		}
+		return lead + "牵头，乡里配合"
+	case Reclaimed:
+		if it.NoLongerDone() {
+			return "已不再开展"
+		}
+		return "现由" + it.Handover.Body + "负责"
+	}
+	return ""
+}
+
+// helpText is the help and welcome message.
+func helpText(t *Township, hotline string, welcome bool) string {
+	var sb strings.Builder
+	if welcome {
+		sb.WriteString("您好！这里是" + t.Name + "履职事项问答。")
+	} else {
+		sb.WriteString("您好！")
+	}
+	sb.WriteString("直接用一句话问我“这件事谁管、怎么办”，例如：\n")
+	sb.WriteString("· 办残疾证找谁\n· 我爸80多了听说有补贴\n· 邻居家狗咬人了\n· 人社局管哪些事\n")
+	sb.WriteString("回复“分类”查看全部分类，回复序号选择，回复“详情”看更多，回复“有用/没用”评价回答。\n")
+	sb.WriteString("清单里没有的事，请拨打 " + hotline + " 热线。")
+	return sb.String()
+}
+
+// clip shortens s to at most n characters, marking the cut with …
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}

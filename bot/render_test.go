@@ -1,0 +1,92 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestPage(t *testing.T) {
+	line := strings.Repeat("字", 100) // 300 bytes
+	var lines []string
+	for i := 0; i < 20; i++ {
+		lines = append(lines, line)
+	}
+	full := strings.Join(lines, "\n")
+	for _, ch := range []Channel{WeChat, WeCom, API} {
+		var got []string
+		from := 0
+		for pages := 0; from < len(full); pages++ {
+			if pages > 20 {
+				t.Fatalf("%s: paging does not end", ch)
+			}
+			text, next, more := page(ch, full, from)
+			if len(text) > ch.Limit() {
+				t.Errorf("%s: page of %d bytes, limit %d", ch, len(text), ch.Limit())
+			}
+			if !utf8.ValidString(text) {
+				t.Errorf("%s: page cuts a character: %q", ch, text)
+			}
+			if more != strings.HasSuffix(text, moreFooter) {
+				t.Errorf("%s: more=%v but text ends %q", ch, more, text[len(text)-20:])
+			}
+			if more == (next >= len(full)) {
+				t.Errorf("%s: more=%v with next=%d of %d", ch, more, next, len(full))
+			}
+			text = strings.TrimSuffix(text, moreFooter)
+			for _, l := range strings.Split(text, "\n") {
+				if l != "" && l != line {
+					t.Errorf("%s: a line was cut: %d bytes", ch, len(l))
+				}
+				if l != "" {
+					got = append(got, l)
+				}
+			}
+			from = next
+		}
+		if len(got) != len(lines) {
+			t.Errorf("%s: pages hold %d lines, want %d", ch, len(got), len(lines))
+		}
+	}
+}
+
+func TestPageLongLine(t *testing.T) {
+	full := strings.Repeat("长", 1000) // 3000 bytes, one line
+	text, next, more := page(WeChat, full, 0)
+	if !more || len(text) > WeChatLimit || !utf8.ValidString(text) {
+		t.Fatalf("page(long line) = %d bytes, more=%v, valid=%v", len(text), more, utf8.ValidString(text))
+	}
+	rest, _, more := page(WeChat, full, next)
+	if more || !utf8.ValidString(rest) {
+		t.Fatalf("second page more=%v valid=%v", more, utf8.ValidString(rest))
+	}
+	if got := strings.TrimSuffix(text, "\n"+moreFooter) + rest; got != full {
+		t.Errorf("pages do not add up to the text: %d bytes, want %d", len(got), len(full))
+	}
+}
+
+func TestCommand(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"帮助", "help"}, {"菜单", "help"}, {"你好", "help"}, {"?", "help"}, {"？", "help"},
+		{"详情", "more"}, {"更多", "more"}, {"有用", "useful"}, {"没用", "useless"},
+		{"分类", "categories"}, {"办残疾证找谁", ""}, {"你好，办残疾证找谁", ""},
+	}
+	for _, tt := range tests {
+		if got := command(tt.in); got != tt.want {
+			t.Errorf("command(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestPick(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{{"1", 1, true}, {"２", 2, true}, {"第3个", 3, true}, {"选2", 2, true}, {"12", 0, false}, {"一个人", 0, false}}
+	for _, tt := range tests {
+		if got, ok := pick(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("pick(%q) = %d, %v, want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -1,0 +1,172 @@
+// Package app wires dutybot's parts together: it loads the duty lists
+// (seeds), builds one text index per township (nlp) and hands them to the
+// domain core (bot). The command and the tests of the adapters share it, so
+// that every test runs the real pipeline.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"dutybot/bot"
+	"dutybot/configs"
+	"dutybot/nlp"
+	"dutybot/seeds"
+)
+
+// Fields are the indexed fields of an item and their BM25F weights.
+var Fields = []nlp.Field{
+	{Name: "name", Weight: 3},
+	{Name: "category", Weight: 0.5},
+	{Name: "bodies", Weight: 1},
+	{Name: "township_steps", Weight: 1},
+	{Name: "lead_steps", Weight: 0.6},
+	{Name: "handover", Weight: 1},
+}
+
+// Catalog is a loaded set of documents with their rankers: what a reload
+// replaces as a whole.
+type Catalog struct {
+	Library  *bot.Library
+	Rankers  map[string]bot.Ranker
+	Problems []seeds.Problem
+}
+
+// Load parses the documents at paths (the embedded default list when none)
+// and the synonym table at synonyms (the embedded default when empty), and
+// builds the rankers. Problems in the documents are returned in the Catalog;
+// a document that cannot be read at all, or a broken synonym table, is an
+// error.
+func Load(synonyms string, paths ...string) (*Catalog, error) {
+	lib, problems, err := seeds.Load(paths...)
+	if err != nil {
+		return nil, err
+	}
+	if len(lib.Townships) == 0 {
+		return nil, errors.New("no township found in the documents")
+	}
+	name, data := "configs/synonyms.txt", configs.Synonyms
+	if synonyms != "" {
+		if data, err = os.ReadFile(synonyms); err != nil {
+			return nil, fmt.Errorf("read synonyms: %w", err)
+		}
+		name = synonyms
+	}
+	syn, err := nlp.ParseSynonyms(name, data)
+	if err != nil {
+		return nil, err
+	}
+	an, err := nlp.NewAnalyzer(nlp.AnalyzerOptions{Vocabulary: Vocabulary(lib), Synonyms: syn})
+	if err != nil {
+		return nil, fmt.Errorf("build analyzer: %w", err)
+	}
+	rankers := make(map[string]bot.Ranker, len(lib.Townships))
+	for _, t := range lib.Townships {
+		rankers[t.Name] = NewRanker(an, t, lib.Bodies)
+	}
+	return &Catalog{Library: lib, Rankers: rankers, Problems: problems}, nil
+}
+
+// NewBot loads the catalog and returns a bot serving it.
+func NewBot(opts bot.Options, synonyms string, paths ...string) (*bot.Bot, *Catalog, error) {
+	cat, err := Load(synonyms, paths...)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := bot.New(cat.Library, cat.Rankers, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, cat, nil
+}
+
+// Vocabulary is the words of the loaded documents that the segmenter must
+// know: item names, categories, bodies and their aliases.
+func Vocabulary(lib *bot.Library) []string {
+	var words []string
+	for _, t := range lib.Townships {
+		words = append(words, t.Name, t.City)
+		for _, it := range t.Items {
+			words = append(words, it.Category, it.Name)
+		}
+	}
+	if lib.Bodies != nil {
+		words = append(words, lib.Bodies.Names()...)
+	}
+	return words
+}
+
+// ranker adapts an nlp index to bot.Ranker.
+type ranker struct{ ix *nlp.Index }
+
+// NewRanker indexes a township's items. The bodies field carries every name
+// of each body (from dir, which may be nil), so that 人社局 finds the items
+// of 市人力资源和社会保障局.
+func NewRanker(an *nlp.Analyzer, t *bot.Township, dir *bot.Directory) bot.Ranker {
+	docs := make([]nlp.Doc, 0, len(t.Items))
+	for _, it := range t.Items {
+		docs = append(docs, nlp.Doc{ID: it.Ref, Fields: itemFields(it, dir)})
+	}
+	return ranker{ix: nlp.NewIndex(an, Fields, docs, nlp.Params{K1: 1.2, B: 0.75})}
+}
+
+func (r ranker) Rank(question string, limit int) bot.Ranking {
+	res := r.ix.Search(question, limit)
+	out := bot.Ranking{Terms: res.Terms, Max: res.Max, Hits: make([]bot.Hit, len(res.Hits))}
+	for i, h := range res.Hits {
+		ms := make([]bot.Match, len(h.Matches))
+		for j, m := range h.Matches {
+			ms[j] = bot.Match{Term: m.Term, Field: m.Field, Score: m.Score}
+		}
+		out.Hits[i] = bot.Hit{Ref: h.ID, Score: h.Score, Matches: ms}
+	}
+	return out
+}
+
+func itemFields(it *bot.Item, dir *bot.Directory) map[string]string {
+	f := map[string]string{
+		"name":           it.Name,
+		"category":       it.Category,
+		"township_steps": stepsText(it.TownshipSteps),
+		"lead_steps":     stepsText(it.LeadSteps),
+	}
+	bodies := append([]string(nil), it.Leads...)
+	if it.Handover != nil {
+		bodies = append(bodies, it.Handover.Body)
+		f["handover"] = it.Handover.How
+	}
+	if dir != nil {
+		for _, name := range bodies {
+			if b, ok := dir.Lookup(name); ok {
+				bodies = append(bodies, b.Aliases...)
+			}
+		}
+	}
+	f["bodies"] = joinLines(bodies)
+	return f
+}
+
+func stepsText(groups []bot.StepGroup) string {
+	var lines []string
+	for _, g := range groups {
+		if g.Heading != "" {
+			lines = append(lines, g.Heading)
+		}
+		lines = append(lines, g.Steps...)
+	}
+	return joinLines(lines)
+}
+
+func joinLines(lines []string) string {
+	n := 0
+	for _, l := range lines {
+		n += len(l) + 1
+	}
+	b := make([]byte, 0, n)
+	for _, l := range lines {
+		b = append(b, l...)
+		b = append(b, '\n')
+	}
+	return string(b)
+}
