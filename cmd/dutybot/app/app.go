@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"dutybot/bot"
 	"dutybot/configs"
@@ -57,7 +58,7 @@ func Load(synonyms string, paths ...string) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	an, err := nlp.NewAnalyzer(nlp.AnalyzerOptions{Vocabulary: Vocabulary(lib), Synonyms: syn})
+	an, err := nlp.NewAnalyzer(nlp.AnalyzerOptions{Vocabulary: Vocabulary(lib), Synonyms: syn, StopWords: PlaceNames(lib)})
 	if err != nil {
 		return nil, fmt.Errorf("build analyzer: %w", err)
 	}
@@ -95,6 +96,30 @@ func Vocabulary(lib *bot.Library) []string {
 		words = append(words, lib.Bodies.Names()...)
 	}
 	return words
+}
+
+// PlaceNames are the names of the loaded townships and their cities, with
+// and without their 乡/镇/市/县 suffix. Every item of a list is about its own
+// township, so a place name in a question ("伊宁到上海的机票") says nothing
+// about which item fits, while the few steps that name the city (州生态环境局
+// 伊宁市分局) would otherwise match it strongly: they are stop words.
+func PlaceNames(lib *bot.Library) []string {
+	var out []string
+	for _, t := range lib.Townships {
+		for _, n := range []string{t.Name, t.City} {
+			if n == "" {
+				continue
+			}
+			out = append(out, n)
+			for _, suffix := range []string{"街道办事处", "街道", "乡", "镇", "市", "县", "区"} {
+				if s := strings.TrimSuffix(n, suffix); s != n && len([]rune(s)) >= 2 {
+					out = append(out, s)
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 // ranker adapts an nlp index to bot.Ranker.

@@ -1,0 +1,120 @@
+package app
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"dutybot/bot"
+)
+
+// The tests here run the whole pipeline — the embedded list parsed by seeds,
+// indexed by nlp, decided and rendered by bot — as the server does.
+
+func mustBot(t testing.TB) *bot.Bot {
+	t.Helper()
+	b, _, err := NewBot(bot.Options{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestEvalFloor holds answer quality on the development questions (a copy
+// of ../shared/eval/dev.tsv, so that the test runs without ../shared) to the
+// figures the product promises.
+func TestEvalFloor(t *testing.T) {
+	f, err := os.Open("../../../testdata/dev.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cases, err := bot.ReadCases("dev.tsv", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := bot.Evaluate(context.Background(), mustBot(t), "", cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("n=%d top-1 %.3f top-3 %.3f mrr %.3f none %d/%d false-none %d",
+		ev.N, ev.Top1, ev.Top3, ev.MRR, ev.NoneCorrect, ev.NoneN, ev.FalseNone)
+	if ev.Top1 < 0.85 || ev.Top3 < 0.95 || ev.NoneRate() < 0.80 {
+		var sb strings.Builder
+		ev.WriteText(&sb)
+		t.Errorf("below the floor (top-1 0.85, top-3 0.95, none 0.80):\n%s", sb.String())
+	}
+}
+
+func TestConversationEndToEnd(t *testing.T) {
+	b := mustBot(t)
+	ctx := context.Background()
+	ask := func(user, text string) *bot.Answer {
+		t.Helper()
+		a, err := b.Answer(ctx, bot.Question{Channel: bot.WeChat, User: user, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Text) > bot.WeChatLimit {
+			t.Errorf("%q: reply of %d bytes", text, len(a.Text))
+		}
+		return a
+	}
+	// A reclaimed item is answered as such.
+	a := ask("u1", "R2")
+	if !strings.Contains(a.Text, "市人力资源和社会保障局") || !strings.Contains(a.Text, "不再负责") {
+		t.Errorf("R2: %q", a.Text)
+	}
+	// A body's remit lists the items it leads.
+	a = ask("u1", "人社局管哪些事")
+	if a.Decision != bot.DecideBody || len(a.Items) < 5 {
+		t.Fatalf("人社局管哪些事: %s, %d items", a.Decision, len(a.Items))
+	}
+	// Something the list does not cover is answered honestly.
+	a = ask("u1", "周杰伦的新歌叫什么")
+	if a.Decision != bot.DecideNone || !strings.Contains(a.Text, "12345") {
+		t.Errorf("unrelated question: %s %q", a.Decision, a.Text)
+	}
+	// A long item pages with 详情.
+	a = ask("u2", "C111")
+	if !a.More {
+		t.Fatalf("C111 fits one page (%d bytes); pick a longer item", len(a.Text))
+	}
+	for i := 0; a.More && i < 5; i++ {
+		a = ask("u2", "详情")
+		if a.Decision != bot.DecideMore {
+			t.Fatalf("详情: %s", a.Decision)
+		}
+	}
+	if a.More {
+		t.Error("详情 never reaches the end of C111")
+	}
+}
+
+func TestChoiceThenPick(t *testing.T) {
+	b := mustBot(t)
+	ctx := context.Background()
+	// Find a question the ranker finds ambiguous: a category's name with a
+	// common word is enough; the test asks for any choice among the eval
+	// questions marked ambiguous.
+	for _, q := range []string{"补贴", "培训", "安全检查", "党员", "防火"} {
+		a, err := b.Answer(ctx, bot.Question{Channel: bot.WeChat, User: "picker", Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Decision != bot.DecideChoice {
+			continue
+		}
+		want := a.Choices[1].Ref
+		a, err = b.Answer(ctx, bot.Question{Channel: bot.WeChat, User: "picker", Text: "2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Decision != bot.DecideAnswer || a.Items[0].Ref != want {
+			t.Fatalf("after a choice for %q, 2 gave %s %v, want %s", q, a.Decision, a.Refs(), want)
+		}
+		return
+	}
+	t.Fatal("none of the broad questions gave a numbered choice")
+}

@@ -1,0 +1,546 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"dutybot/bot"
+	"dutybot/cmd/dutybot/app"
+	"dutybot/handlers"
+	"dutybot/handlers/qlog"
+)
+
+// runServe is dutybot serve: load the configuration, open the question log,
+// load the documents and serve until SIGINT or SIGTERM (or ctx ends).
+// SIGHUP reloads the documents and the synonyms.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	m := NewMain(stdout, stderr)
+	if err := m.ParseFlags(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		var ce *configError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(stderr, "dutybot: %v\n", err)
+			return 1
+		}
+		return 2
+	}
+	slog.SetDefault(m.Logger)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	code := 0
+	if err := m.Run(ctx); err != nil {
+		m.Logger.Error("cannot start", "err", err)
+		fmt.Fprintf(stderr, "dutybot: %v\n", err)
+		code = 1
+	} else {
+	loop:
+		for {
+			select {
+			case <-ctx.Done():
+				m.Logger.Info("shutting down")
+				break loop
+			case <-hup:
+				_ = m.Reload() // logged by Reload
+			case err := <-m.serveErr:
+				m.Logger.Error("server stopped", "err", err)
+				code = 1
+				break loop
+			}
+		}
+	}
+	if err := m.Close(); err != nil {
+		m.Logger.Error("shutdown", "err", err)
+		code = 1
+	}
+	return code
+}
+
+// Main is the dutybot server as a value: NewMain, ParseFlags, Run, Close.
+// Tests run it with Config.Addr = "127.0.0.1:0" and read Addr.
+type Main struct {
+	Config     Config
+	ConfigPath string
+	Stdout     io.Writer
+	Stderr     io.Writer
+	Logger     *slog.Logger
+	// LookupEnv reads the environment; tests replace it.
+	LookupEnv func(string) (string, bool)
+	// ShutdownTimeout bounds the wait for replies in flight. Default 15 s.
+	ShutdownTimeout time.Duration
+
+	Bot     *bot.Bot
+	Store   *qlog.Store
+	Log     *qlog.Writer
+	Metrics *handlers.Metrics
+
+	ln       net.Listener
+	srv      *http.Server
+	serveErr chan error
+	stopBG   context.CancelFunc
+	bgDone   chan struct{}
+	reloadMu sync.Mutex // one reload at a time
+	names    itemNames
+}
+
+// NewMain returns a Main with the default configuration, printing to stdout
+// and logging to stderr.
+func NewMain(stdout, stderr io.Writer) *Main {
+	return &Main{
+		Config:    DefaultConfig(),
+		Stdout:    stdout,
+		Stderr:    stderr,
+		LookupEnv: os.LookupEnv,
+		serveErr:  make(chan error, 1),
+	}
+}
+
+// configError is a configuration that cannot be used: the server refuses
+// to start.
+type configError struct{ err error }
+
+func (e *configError) Error() string {
+	return "invalid configuration:\n  " + strings.ReplaceAll(e.err.Error(), "\n", "\n  ")
+}
+func (e *configError) Unwrap() error { return e.err }
+
+// ParseFlags reads `serve [-config FILE] [-addr ADDR]`, loads the
+// configuration (file, then environment, then flags) and validates it. An
+// unusable configuration is returned as an error naming each bad field.
+func (m *Main) ParseFlags(args []string) error {
+	fs := newFlags("serve", "[-config FILE] [-addr ADDR]", m.Stderr)
+	fs.StringVar(&m.ConfigPath, "config", "", "configuration `FILE` (YAML; default $DUTYBOT_CONFIG; settings also from DUTYBOT_… variables)")
+	addr := fs.String("addr", "", "listen `ADDR`ess, overriding the configuration and DUTYBOT_ADDR (default :8080)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(m.Stderr, "dutybot serve: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return errors.New("unexpected argument")
+	}
+	cfg, err := LoadConfig(m.ConfigPath, m.LookupEnv)
+	if err != nil {
+		return &configError{err}
+	}
+	if *addr != "" {
+		cfg.Addr = *addr
+	}
+	if err := cfg.Validate(); err != nil {
+		return &configError{err}
+	}
+	m.Config = cfg
+	m.Logger = newLogger(m.Stderr, cfg.Log)
+	return nil
+}
+
+// newLogger returns the process logger. Levels and formats were validated.
+func newLogger(w io.Writer, c LogConfig) *slog.Logger {
+	var level slog.Level
+	switch strings.ToLower(c.Level) {
+	case "debug":
+		level = slog.LevelDebug
+	case "warn", "warning":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+var ginRelease = sync.OnceFunc(func() { gin.SetMode(gin.ReleaseMode) })
+
+// Run opens the question log, loads the documents, starts listening and
+// serves in the background; it returns once the server accepts
+// connections. ctx bounds the start only. On error, call Close to release
+// what was opened.
+func (m *Main) Run(ctx context.Context) error {
+	cfg := m.Config
+	if m.Logger == nil {
+		m.Logger = newLogger(m.Stderr, cfg.Log)
+	}
+	if m.ShutdownTimeout <= 0 {
+		m.ShutdownTimeout = 15 * time.Second
+	}
+	log := m.Logger
+	ginRelease()
+	if cfg.Redis.URL != "" {
+		log.Warn("redis.url is set but this build keeps sessions, dedupe and rate limits in memory", "setting", "redis.url")
+	}
+	if cfg.Postgres.URL != "" {
+		log.Warn("postgres.url is set but this build logs questions to SQLite", "setting", "postgres.url")
+	}
+
+	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	store, err := qlog.Open(cfg.DBPath())
+	if err != nil {
+		return err
+	}
+	m.Store = store
+	m.Metrics = handlers.NewMetrics()
+	m.Log = qlog.NewWriter(store, qlog.WriterOptions{
+		Logger: log,
+		OnDrop: m.Metrics.AddLogDrops,
+		Names:  m.names.name,
+	})
+
+	opts := bot.Options{Recorder: m.Log}
+	if cfg.RateLimit > 0 {
+		opts.Limiter = bot.NewMemoryLimiter(cfg.RateLimit)
+	}
+	b, cat, err := app.NewBot(opts, cfg.Synonyms, cfg.Documents...)
+	if err != nil {
+		return fmt.Errorf("load documents: %w", err)
+	}
+	for _, p := range cat.Problems {
+		log.Warn("document problem", "problem", fmt.Sprint(p))
+	}
+	m.Bot = b
+	m.names.set(b)
+	m.Metrics.SetLibrary(b.Library())
+
+	engine, err := handlers.New(handlers.Options{
+		Bot:            b,
+		WeChatPath:     cfg.WeChat.Path,
+		AppID:          cfg.WeChat.AppID,
+		AppSecret:      cfg.WeChat.AppSecret,
+		Token:          cfg.WeChat.Token,
+		EncodingAESKey: cfg.WeChat.EncodingAESKey,
+		WeComPath:      cfg.WeComBot.Path,
+		WeComToken:     cfg.WeComBot.Token,
+		WeComAESKey:    cfg.WeComBot.EncodingAESKey,
+		Logger:         log,
+		Metrics:        m.Metrics,
+		Ready:          m.ready,
+		Extra:          m.adminRoutes,
+	})
+	if err != nil {
+		return err
+	}
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.ln = ln
+	m.srv = &http.Server{
+		Handler:           engine,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := m.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.serveErr <- err
+		}
+	}()
+
+	bg, stop := context.WithCancel(context.Background())
+	m.stopBG, m.bgDone = stop, make(chan struct{})
+	go m.background(bg)
+
+	fmt.Fprintln(m.Stdout, m.startLine())
+	log.Info("started", "addr", m.Addr(), "townships", len(b.Library().Townships), "db", cfg.DBPath(),
+		"wechat", cfg.WeChat.Enabled(), "wecom_bot", cfg.WeComBot.Enabled(), "admin", cfg.AdminToken != "",
+		"rate_limit", cfg.RateLimit)
+	return nil
+}
+
+// Addr returns the address the server listens on (the port chosen when
+// the configuration said :0), or "" before Run.
+func (m *Main) Addr() string {
+	if m.ln == nil {
+		return ""
+	}
+	return m.ln.Addr().String()
+}
+
+// startLine is the one line printed at start: where, and what is served.
+func (m *Main) startLine() string {
+	cfg := m.Config
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "dutybot serving on http://%s", m.Addr())
+	var ts []string
+	for _, t := range m.Bot.Library().Townships {
+		ts = append(ts, fmt.Sprintf("%s (%d items)", t.Name, len(t.Items)))
+	}
+	docs := "embedded list"
+	if len(cfg.Documents) > 0 {
+		docs = strings.Join(cfg.Documents, ", ")
+	}
+	fmt.Fprintf(&sb, " | %s from %s", strings.Join(ts, ", "), docs)
+	ch := []string{"api /api/ask"}
+	if cfg.WeChat.Enabled() {
+		mode := "plaintext mode"
+		if cfg.WeChat.EncodingAESKey != "" {
+			mode = "safe mode"
+		}
+		ch = append(ch, fmt.Sprintf("wechat %s (%s)", cfg.WeChat.Path, mode))
+	}
+	if cfg.WeComBot.Enabled() {
+		ch = append(ch, "wecom bot "+cfg.WeComBot.Path)
+	}
+	fmt.Fprintf(&sb, " | channels: %s", strings.Join(ch, ", "))
+	fmt.Fprintf(&sb, " | log %s", cfg.DBPath())
+	if cfg.AdminToken != "" {
+		sb.WriteString(" | admin API on")
+	} else {
+		sb.WriteString(" | admin API off")
+	}
+	if cfg.RateLimit > 0 {
+		fmt.Fprintf(&sb, " | rate limit %d/min", cfg.RateLimit)
+	}
+	return sb.String()
+}
+
+// background feeds the log queue depth gauge until ctx ends.
+func (m *Main) background(ctx context.Context) {
+	defer close(m.bgDone)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		m.Metrics.SetLogQueueDepth(m.Log.Len())
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// ready is the readiness check: documents loaded and the log writable.
+func (m *Main) ready() error {
+	lib := m.Bot.Library()
+	if lib == nil || len(lib.Townships) == 0 {
+		return errors.New("no documents loaded")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return m.Store.Ping(ctx)
+}
+
+// Reload re-reads the documents and the synonym table and swaps them in
+// when they load cleanly. Otherwise the old set keeps serving and the
+// error, naming file:line, is logged and returned.
+func (m *Main) Reload() error {
+	m.reloadMu.Lock()
+	defer m.reloadMu.Unlock()
+	err := m.reload()
+	if err != nil {
+		m.Logger.Error("reload failed, keeping the documents in service", "err", err)
+		return err
+	}
+	lib := m.Bot.Library()
+	n := 0
+	for _, t := range lib.Townships {
+		n += len(t.Items)
+	}
+	m.Logger.Info("reloaded", "townships", len(lib.Townships), "items", n)
+	return nil
+}
+
+// ReloadError is a reload refused because the documents have problems.
+type ReloadError struct {
+	Problems []string // file:line: what
+}
+
+func (e *ReloadError) Error() string {
+	const show = 10
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "documents have %d problem(s)", len(e.Problems))
+	for i, p := range e.Problems {
+		if i == show {
+			fmt.Fprintf(&sb, "\n… and %d more", len(e.Problems)-show)
+			break
+		}
+		sb.WriteString("\n" + p)
+	}
+	return sb.String()
+}
+
+func (m *Main) reload() error {
+	cat, err := app.Load(m.Config.Synonyms, m.Config.Documents...)
+	if err != nil {
+		return fmt.Errorf("reload: %w", err)
+	}
+	if len(cat.Problems) > 0 {
+		re := &ReloadError{}
+		for _, p := range cat.Problems {
+			re.Problems = append(re.Problems, fmt.Sprint(p))
+		}
+		return fmt.Errorf("reload: %w", re)
+	}
+	if err := m.Bot.Swap(cat.Library, cat.Rankers); err != nil {
+		return fmt.Errorf("reload: %w", err)
+	}
+	m.Metrics.SetLibrary(cat.Library)
+	return nil
+}
+
+// Close shuts down gracefully: it stops accepting connections, waits for
+// the replies in flight (up to ShutdownTimeout), flushes the question log
+// and closes the database. It is safe after a failed Run.
+func (m *Main) Close() error {
+	var errs []error
+	if m.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)
+		if err := m.srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+			m.srv.Close()
+		}
+		cancel()
+		m.srv = nil
+	} else if m.ln != nil {
+		m.ln.Close()
+	}
+	if m.stopBG != nil {
+		m.stopBG()
+		<-m.bgDone
+		m.stopBG = nil
+	}
+	if m.Log != nil {
+		if err := m.Log.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		if n := m.Log.Dropped(); n > 0 {
+			m.Logger.Warn("question log records lost since start", "count", n)
+		}
+		m.Log = nil
+	}
+	if m.Store != nil {
+		if err := m.Store.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close question log: %w", err))
+		}
+		m.Store = nil
+	}
+	return errors.Join(errs...)
+}
+
+// adminRoutes adds /api/admin behind the bearer token. Without a token the
+// routes do not exist (404).
+func (m *Main) adminRoutes(e *gin.Engine) {
+	if m.Config.AdminToken == "" {
+		return
+	}
+	g := e.Group("/api/admin", m.adminAuth)
+	g.GET("/report", m.adminReport)
+	g.POST("/reload", m.adminReload)
+}
+
+// adminAuth checks Authorization: Bearer <token> in constant time.
+func (m *Main) adminAuth(c *gin.Context) {
+	h := c.GetHeader("Authorization")
+	scheme, tok, ok := strings.Cut(h, " ")
+	want := sha256.Sum256([]byte(m.Config.AdminToken))
+	got := sha256.Sum256([]byte(strings.TrimSpace(tok)))
+	if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(want[:], got[:]) != 1 {
+		c.Header("WWW-Authenticate", `Bearer realm="dutybot admin"`)
+		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "unauthorized"})
+		return
+	}
+	c.Next()
+}
+
+// adminReport serves the report of `dutybot report`; ?since=7d as there.
+func (m *Main) adminReport(c *gin.Context) {
+	now := time.Now()
+	since, err := parseSince(c.DefaultQuery("since", "7d"), now)
+	if err != nil {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "since: " + err.Error()})
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 30*time.Second)
+	defer cancel()
+	// Let what was just asked appear in the report.
+	fctx, fcancel := context.WithTimeout(ctx, 2*time.Second)
+	_ = m.Log.Flush(fctx)
+	fcancel()
+	rep, err := m.Store.Report(ctx, qlog.ReportOptions{Since: since, Until: now})
+	if err != nil {
+		m.Logger.Error("admin report", "err", err)
+		c.JSON(http.StatusInternalServerError, gin.H{"error": "report failed"})
+		return
+	}
+	c.JSON(http.StatusOK, rep)
+}
+
+// adminReload is POST /api/admin/reload: 200 with what is loaded, or 422
+// with the problems (file:line) while the old set keeps serving.
+func (m *Main) adminReload(c *gin.Context) {
+	if err := m.Reload(); err != nil {
+		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": err.Error()})
+		return
+	}
+	lib := m.Bot.Library()
+	var ts []gin.H
+	for _, t := range lib.Townships {
+		ts = append(ts, gin.H{"township": t.Name, "items": len(t.Items)})
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "reloaded", "townships": ts})
+}
+
+// itemNames gives the question log the names of items, from the library
+// in service. Only the log writer's goroutine calls it.
+type itemNames struct {
+	bot   *bot.Bot
+	mu    sync.Mutex
+	lib   *bot.Library
+	names map[string]string // township + "\x00" + ref
+}
+
+func (n *itemNames) set(b *bot.Bot) {
+	n.mu.Lock()
+	n.bot = b
+	n.mu.Unlock()
+}
+
+func (n *itemNames) name(township, ref string) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.bot == nil {
+		return ""
+	}
+	// Build a map once per library rather than calling Township.Item,
+	// which builds its index lazily.
+	if lib := n.bot.Library(); lib != n.lib {
+		n.lib, n.names = lib, map[string]string{}
+		for _, t := range lib.Townships {
+			for _, it := range t.Items {
+				n.names[t.Name+"\x00"+it.Ref] = it.Name
+			}
+		}
+	}
+	return n.names[township+"\x00"+ref]
+}

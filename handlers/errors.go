@@ -1,0 +1,149 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"dutybot/bot"
+)
+
+// Error is an error with the HTTP status it maps to and a message that is
+// safe to show to the caller. Err, when set, is what operators see in the
+// log.
+type Error struct {
+	Code int
+	Msg  string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Msg + ": " + e.Err.Error()
+	}
+	return e.Msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// The errors the handlers return.
+var (
+	errNotFound  = &Error{Code: http.StatusNotFound, Msg: "not found"}
+	errMethod    = &Error{Code: http.StatusMethodNotAllowed, Msg: "method not allowed"}
+	errSignature = &Error{Code: http.StatusForbidden, Msg: "bad signature"}
+)
+
+// badRequest returns a 400 error showing msg, wrapping the cause err (may be
+// nil), which is not shown.
+func badRequest(msg string, err error) error {
+	return &Error{Code: http.StatusBadRequest, Msg: msg, Err: err}
+}
+
+// status maps an error to its HTTP status and the message the caller sees.
+// This is the only place where errors become statuses; anything unknown is
+// a 500 with a generic message.
+func status(err error) (int, string) {
+	var he *Error
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		return he.Code, he.Msg
+	case errors.As(err, &tooLarge):
+		return http.StatusRequestEntityTooLarge, "request body too large"
+	case errors.Is(err, bot.ErrNoTownship):
+		return http.StatusNotFound, strings.TrimPrefix(err.Error(), "bot: ")
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, "timed out"
+	case errors.Is(err, context.Canceled):
+		return http.StatusServiceUnavailable, "canceled"
+	}
+	return http.StatusInternalServerError, "internal error"
+}
+
+// outcomes names the request outcomes counted in dutybot_requests_total.
+func outcome(code int) string {
+	switch {
+	case code < 400:
+		return "ok"
+	case code == http.StatusForbidden:
+		return "forbidden"
+	case code == http.StatusRequestEntityTooLarge:
+		return "too_large"
+	case code == http.StatusNotFound:
+		return "not_found"
+	case code == http.StatusServiceUnavailable:
+		return "unavailable"
+	case code < 500:
+		return "bad_request"
+	}
+	return "error"
+}
+
+// fail writes err as JSON {"error": message} with its status. Server errors
+// are logged with their cause; client errors at debug level only.
+func (s *server) fail(c *gin.Context, err error) {
+	code, msg := status(err)
+	if code >= 500 {
+		s.log.Error("request failed", "route", c.FullPath(), "status", code, "err", err)
+	} else {
+		s.log.Debug("request refused", "route", c.FullPath(), "status", code, "err", err)
+	}
+	if c.Writer.Written() {
+		return
+	}
+	c.AbortWithStatusJSON(code, gin.H{"error": msg})
+}
+
+// wrap adapts a handler that returns an error to gin, so that every error
+// goes through fail, and counts the request under channel.
+func (s *server) wrap(channel string, h func(*gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			code := c.Writer.Status()
+			o := outcome(code)
+			if late, _ := c.Get(lateKey); late == true {
+				o = "late"
+			}
+			s.m.requests.WithLabelValues(channel, o).Inc()
+		}()
+		if err := h(c); err != nil {
+			s.fail(c, err)
+		}
+	}
+}
+
+// lateKey marks, in a gin context, a WeChat or WeCom request answered with
+// "no reply" because its deadline passed.
+const lateKey = "dutybot.late"
+
+// recover turns a panic in a handler into a logged 500.
+func (s *server) recover(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
+			s.log.Error("panic", "route", c.FullPath(), "panic", r, "stack", string(debug.Stack()))
+			s.fail(c, errors.New("panic"))
+		}
+	}()
+	c.Next()
+}
+
+// access logs each request: route, status and duration, never the query
+// (it carries OpenIDs and signatures) nor the body.
+func (s *server) access(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	s.log.Info("http", "method", c.Request.Method, "route", route, "status", c.Writer.Status(),
+		"bytes", c.Writer.Size(), "dur", time.Since(start).Round(time.Microsecond))
+}

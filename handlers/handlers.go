@@ -1,0 +1,193 @@
+package handlers
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/silenceper/wechat/v2/cache"
+	"github.com/silenceper/wechat/v2/util"
+	"github.com/sirupsen/logrus"
+
+	"dutybot/bot"
+)
+
+// Defaults of Options.
+const (
+	DefaultWeChatPath = "/wechat"
+	DefaultWeComPath  = "/wecom/bot"
+	DefaultDeadline   = 4 * time.Second
+	DefaultMaxBody    = 64 << 10
+)
+
+// Options configure the HTTP handlers. The zero value of each field picks a
+// default. A channel without its token is off: with nothing configured only
+// the JSON API, /healthz, /readyz and /metrics are served.
+type Options struct {
+	Bot *bot.Bot // required
+
+	// Official account (公众号). On when Token is set; EncodingAESKey
+	// (43 characters) and AppID enable the compatible and safe modes.
+	WeChatPath     string // default /wechat
+	AppID          string
+	AppSecret      string
+	Token          string
+	EncodingAESKey string
+	// WeChatCache holds the access token; share one (Redis) between
+	// instances. Default: an in-memory cache safe for concurrent use.
+	WeChatCache cache.Cache
+
+	// WeCom intelligent bot (企业微信智能机器人). On when WeComToken is set;
+	// WeComAESKey is then required.
+	WeComPath   string // default /wecom/bot
+	WeComToken  string
+	WeComAESKey string
+
+	// Deadline bounds the time from a request's arrival to its reply on the
+	// WeChat, WeCom and API channels; past it WeChat and WeCom get the
+	// "no reply" answer. WeChat gives up after 5 s. Default 4 s.
+	Deadline time.Duration
+	MaxBody  int64        // request body limit in bytes; default 64 KiB
+	Logger   *slog.Logger // default slog.Default()
+	Metrics  *Metrics     // default NewMetrics()
+	// Dedupe remembers the replies to recent messages, so that a message
+	// WeChat or WeCom sends again is answered once. Default
+	// NewMemoryDedupe(10000, 2*time.Minute).
+	Dedupe DedupeStore
+
+	// Ready reports whether the service can take traffic: GET /readyz
+	// answers 200 when it returns nil and 503 otherwise. Nil means ready.
+	Ready func() error
+	// Extra, when set, is called last with the engine, to add routes
+	// (admin pages, debug handlers).
+	Extra func(*gin.Engine)
+}
+
+// server is the state shared by the handlers.
+type server struct {
+	o   Options
+	log *slog.Logger
+	m   *Metrics
+	wc  *wechatChannel // nil when the official account is off
+	wk  *wecomChannel  // nil when the WeCom bot is off
+}
+
+// New returns a gin engine serving the configured channels:
+//
+//	GET/POST Options.WeChatPath  official account
+//	GET/POST Options.WeComPath   WeCom intelligent bot
+//	POST /api/ask, GET /api/items, GET /api/items/:ref
+//	GET /healthz, /readyz, /metrics
+//
+// It fails when Bot is missing or a channel is half configured (a token
+// without its key, a malformed EncodingAESKey). New does not change gin's
+// mode: call gin.SetMode(gin.ReleaseMode) in main.
+func New(o Options) (*gin.Engine, error) {
+	if o.Bot == nil {
+		return nil, errors.New("handlers: no bot")
+	}
+	if o.WeChatPath == "" {
+		o.WeChatPath = DefaultWeChatPath
+	}
+	if o.WeComPath == "" {
+		o.WeComPath = DefaultWeComPath
+	}
+	if o.Deadline <= 0 {
+		o.Deadline = DefaultDeadline
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics()
+	}
+	if o.Dedupe == nil {
+		o.Dedupe = NewMemoryDedupe(10000, 2*time.Minute)
+	}
+	s := &server{o: o, log: o.Logger, m: o.Metrics}
+
+	if o.Token != "" || o.EncodingAESKey != "" {
+		wc, err := newWeChat(s)
+		if err != nil {
+			return nil, err
+		}
+		s.wc = wc
+	}
+	if o.WeComToken != "" || o.WeComAESKey != "" {
+		wk, err := newWeCom(s)
+		if err != nil {
+			return nil, err
+		}
+		s.wk = wk
+	}
+
+	e := gin.New()
+	e.Use(s.recover, s.access)
+	e.HandleMethodNotAllowed = true
+	e.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
+	e.NoMethod(func(c *gin.Context) { s.fail(c, errMethod) })
+	if s.wc != nil {
+		e.GET(o.WeChatPath, s.wrap("wechat", s.wc.serve))
+		e.POST(o.WeChatPath, s.wrap("wechat", s.wc.serve))
+	}
+	if s.wk != nil {
+		e.GET(o.WeComPath, s.wrap("wecom", s.wk.verifyURL))
+		e.POST(o.WeComPath, s.wrap("wecom", s.wk.serve))
+	}
+	e.POST("/api/ask", s.wrap("api", s.apiAsk))
+	e.GET("/api/items", s.wrap("api", s.apiItems))
+	e.GET("/api/items/:ref", s.wrap("api", s.apiItem))
+	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
+	e.GET("/readyz", s.ready)
+	e.GET("/metrics", gin.WrapH(s.m.Handler()))
+	if o.Extra != nil {
+		o.Extra(e)
+	}
+	return e, nil
+}
+
+// tame sets silenceper/wechat's process-wide state once: its init sets
+// logrus to Debug on stdout, and its Server then logs every decrypted
+// message, citizens' text and OpenIDs included; its HTTP client has no
+// timeout.
+var tame = sync.OnceFunc(func() {
+	logrus.SetLevel(logrus.WarnLevel)
+	util.DefaultHTTPClient = &http.Client{Timeout: 5 * time.Second}
+})
+
+// decodeAESKey decodes a 43-character EncodingAESKey into the 32-byte key.
+func decodeAESKey(s string) ([]byte, error) {
+	if len(s) != 43 {
+		return nil, fmt.Errorf("must be 43 characters, not %d", len(s))
+	}
+	key, err := base64.StdEncoding.DecodeString(s + "=")
+	if err != nil || len(key) != 32 {
+		return nil, errors.New("not base64 of 32 bytes")
+	}
+	return key, nil
+}
+
+// ready answers /readyz from Options.Ready.
+func (s *server) ready(c *gin.Context) {
+	if s.o.Ready != nil {
+		if err := s.o.Ready(); err != nil {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"error": err.Error()})
+			return
+		}
+	}
+	c.String(http.StatusOK, "ready\n")
+}
+
+// deadline returns the context a request is answered under.
+func (s *server) deadline(c *gin.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.Request.Context(), s.o.Deadline)
+}

@@ -1,0 +1,286 @@
+package nlp
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-ego/gse"
+)
+
+// AnalyzerOptions configures NewAnalyzer.
+type AnalyzerOptions struct {
+	// Vocabulary holds words and phrases from the loaded documents: item
+	// names' phrases, body names and aliases, categories. Each becomes a
+	// dictionary word, so that it is segmented as one term (with its parts
+	// as further terms). Entries longer than 8 characters are ignored: a
+	// whole item name is no word, and as one it would crowd out the words
+	// inside it.
+	Vocabulary []string
+	// Synonyms is the colloquial-phrase table; nil means none.
+	Synonyms *Synonyms
+	// StopWords are dropped in addition to the embedded list.
+	StopWords []string
+}
+
+// Analyzer turns text into terms: Normalize, cut filler phrases, segment
+// with gse over a compact dictionary, drop stop words, and add the
+// character bigrams of runs of single characters (words outside the
+// dictionary). An Analyzer is safe for concurrent use.
+type Analyzer struct {
+	seg     gse.Segmenter
+	words   map[string]float64 // the dictionary, for the long words' parts
+	stop    map[string]bool
+	fillers phraseSet
+	syn     *Synonyms
+}
+
+// NewAnalyzer builds the segmentation dictionary and returns an Analyzer.
+// It fails only when the embedded lists are malformed.
+func NewAnalyzer(o AnalyzerOptions) (*Analyzer, error) {
+	d := newDictBuilder(8192)
+	if err := d.loadList("words.txt", wordsTxt); err != nil {
+		return nil, fmt.Errorf("nlp: %w", err)
+	}
+	if d.total == 0 {
+		return nil, errors.New("nlp: words.txt: no #total line")
+	}
+	if err := d.loadList("phrases.txt", phrasesTxt); err != nil {
+		return nil, fmt.Errorf("nlp: %w", err)
+	}
+	stop, fillers := parseStopwords(stopwordsTxt)
+	for _, w := range o.StopWords {
+		if w = Normalize(w); w != "" {
+			stop = append(stop, w)
+		}
+	}
+	a := &Analyzer{
+		stop:    make(map[string]bool, len(stop)),
+		fillers: newPhraseSet(fillers),
+		syn:     o.Synonyms,
+	}
+	for _, w := range stop {
+		a.stop[w] = true
+		d.add(w, 0) // so that a multi-character stop word is cut whole
+	}
+	for _, t := range o.Synonyms.Terms() {
+		d.add(t, 0)
+	}
+	for _, v := range o.Vocabulary {
+		for _, f := range strings.Fields(Normalize(v)) {
+			if utf8.RuneCountInString(f) <= maxVocabularyRunes {
+				d.add(f, 0)
+			}
+		}
+	}
+	a.words = d.freq
+	a.seg.NotLoadHMM = true // no HMM: it glues typos into non-words
+	a.seg.SkipLog = true
+	if err := a.seg.LoadDictStr(d.dictString()); err != nil {
+		return nil, fmt.Errorf("nlp: load dictionary: %w", err)
+	}
+	return a, nil
+}
+
+// isWord reports whether w is a word of the segmentation dictionary.
+func (a *Analyzer) isWord(w string) bool {
+	_, ok := a.words[w]
+	return ok
+}
+
+// DictionarySize returns the number of words in the segmentation
+// dictionary.
+func (a *Analyzer) DictionarySize() int { return len(a.words) }
+
+// Analyze returns the index-side terms of text: the words gse's search mode
+// finds (a long word and its known parts), minus stop words, plus the
+// bigrams of runs of single characters. Synonyms are not applied: they
+// expand questions, not documents. Terms repeat as often as they occur.
+func (a *Analyzer) Analyze(text string) []string {
+	var s segmentation
+	a.segment(&s, a.fillers.cut(normalize(text, true)))
+	out := make([]string, len(s.terms))
+	for i, t := range s.terms {
+		out[i] = t.text
+	}
+	return out
+}
+
+// termKind says how a term came out of segmentation.
+type termKind uint8
+
+const (
+	kindWord   termKind = iota // a dictionary word, or a part gse's search mode adds
+	kindPart                   // a known part of four or more characters of a long word
+	kindSingle                 // a character segmented alone
+	kindBigram                 // two neighbouring single characters
+	kindOther                  // digits and Latin letters
+)
+
+type term struct {
+	text string
+	kind termKind
+}
+
+// run is a stretch of characters that gse segmented one by one: words
+// outside the dictionary, or typos. left is the word before it, if any.
+type run struct {
+	chars []string
+	left  string
+}
+
+type segmentation struct {
+	terms []term
+	runs  []run
+}
+
+// segment appends the terms of normalised text to s.
+func (a *Analyzer) segment(s *segmentation, text string) {
+	for len(text) > 0 {
+		chunk, rest := text, ""
+		for i := 0; i < len(text); i++ {
+			if text[i] == ' ' || text[i] == '\n' {
+				chunk, rest = text[:i], text[i+1:]
+				break
+			}
+		}
+		text = rest
+		if chunk == "" {
+			continue
+		}
+		// CutSearch(chunk) without the flag drops a word that is the whole
+		// chunk; with false it is the DAG cut (no HMM) plus the known
+		// 2- and 3-character parts of each word, each part before its word.
+		toks := a.seg.CutSearch(chunk, false)
+		var singles []string
+		left := ""
+		flush := func() {
+			if len(singles) > 0 {
+				a.addRun(s, singles, left)
+				singles = nil
+			}
+		}
+		for _, t := range toks {
+			n := utf8.RuneCountInString(t)
+			r, _ := utf8.DecodeRuneInString(t)
+			if n == 1 && isHan(r) {
+				singles = append(singles, t)
+				if !a.stop[t] {
+					s.terms = append(s.terms, term{t, kindSingle})
+				}
+				continue
+			}
+			flush()
+			if a.stop[t] {
+				left = ""
+				continue
+			}
+			if n == 1 && r < utf8.RuneSelf && !('0' <= r && r <= '9') {
+				continue // a lone Latin letter says nothing
+			}
+			kind := kindWord
+			if !allHan(t) {
+				kind = kindOther
+			}
+			s.terms = append(s.terms, term{t, kind})
+			if n >= 4 {
+				a.addParts(s, t, n)
+			}
+			left = t
+		}
+		flush()
+	}
+}
+
+// addRun records a run of single characters and adds its bigrams. A bigram
+// with a stop character ("水的") is noise and is skipped.
+func (a *Analyzer) addRun(s *segmentation, chars []string, left string) {
+	for i := 0; i+1 < len(chars); i++ {
+		if a.stop[chars[i]] || a.stop[chars[i+1]] {
+			continue
+		}
+		s.terms = append(s.terms, term{chars[i] + chars[i+1], kindBigram})
+	}
+	if len(chars) >= 2 || left != "" {
+		s.runs = append(s.runs, run{chars: chars, left: left})
+	}
+}
+
+// addParts adds the dictionary words of four or more characters inside a
+// long word; gse's search mode only adds parts of two and three.
+func (a *Analyzer) addParts(s *segmentation, w string, n int) {
+	var offs [maxWordRunes + 1]int
+	if n > maxWordRunes {
+		return
+	}
+	k := 0
+	for i := range w {
+		offs[k] = i
+		k++
+	}
+	offs[n] = len(w)
+	for size := 4; size < n; size++ {
+		for i := 0; i+size <= n; i++ {
+			p := w[offs[i]:offs[i+size]]
+			if _, ok := a.words[p]; ok && !a.stop[p] {
+				s.terms = append(s.terms, term{p, kindPart})
+			}
+		}
+	}
+}
+
+// phraseSet finds phrases in text, leftmost-longest.
+type phraseSet struct {
+	set   map[string]bool
+	first map[rune]int // first rune → longest phrase in runes
+}
+
+func newPhraseSet(phrases []string) phraseSet {
+	p := phraseSet{set: map[string]bool{}, first: map[rune]int{}}
+	for _, s := range phrases {
+		p.set[s] = true
+		r, _ := utf8.DecodeRuneInString(s)
+		if n := utf8.RuneCountInString(s); n > p.first[r] {
+			p.first[r] = n
+		}
+	}
+	return p
+}
+
+// cut replaces the phrases found in text with spaces.
+func (p phraseSet) cut(text string) string {
+	var b []byte
+	last := 0 // text[:last] is settled (copied to b when b != nil)
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		maxN := p.first[r]
+		if maxN == 0 {
+			i += size
+			continue
+		}
+		end := -1
+		j := i
+		for n := 1; n <= maxN && j < len(text); n++ {
+			_, sz := utf8.DecodeRuneInString(text[j:])
+			j += sz
+			if p.set[text[i:j]] {
+				end = j
+			}
+		}
+		if end < 0 {
+			i += size
+			continue
+		}
+		if b == nil {
+			b = make([]byte, 0, len(text))
+		}
+		b = append(b, text[last:i]...)
+		b = append(b, ' ')
+		i, last = end, end
+	}
+	if b == nil {
+		return text
+	}
+	return string(append(b, text[last:]...))
+}

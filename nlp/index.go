@@ -1,0 +1,437 @@
+package nlp
+
+import (
+	"math"
+	"runtime"
+	"sync/atomic"
+	"slices"
+	"sync"
+	"unicode/utf8"
+)
+
+// Field is a named part of a document and its weight in BM25F: a term
+// occurrence in a field of weight 3 counts like three in a field of weight 1.
+type Field struct {
+	Name   string
+	Weight float64
+}
+
+// Doc is a document to index: an ID and the text of its fields by name.
+type Doc struct {
+	ID     string
+	Fields map[string]string
+}
+
+// Params tunes the ranking. The zero value means the defaults, which
+// DefaultParams returns; K1 and B are taken as given unless both are zero,
+// and a zero weight means its default (a negative one means 0).
+type Params struct {
+	// K1 is BM25's term-frequency saturation and B its length
+	// normalisation (Lucene's 1.2 and 0.75).
+	K1, B float64
+
+	// Part is the weight of the known parts of a long word of the question
+	// (残疾 and 残疾人 in 残疾人证), shared among them (default 0.6).
+	Part float64
+	// Synonym is the weight of an expansion from the synonym table,
+	// shared among the terms of the alternative (default 0.7).
+	Synonym float64
+	// Fuzzy is the weight of an index term that sounds like a word of the
+	// question that no document has (default 0.8).
+	Fuzzy float64
+	// Single is the weight of a character that segmentation left alone
+	// (default 0: such characters are too ambiguous to count, unless the
+	// synonym table knows them), and Bigram of two such neighbours, the
+	// fallback for words outside the dictionary (default 0.5).
+	Single, Bigram float64
+	// Unknown is how much a term of the question that no document has
+	// counts toward Result.Max, relative to a term found in one document
+	// (default 0.5). It lowers the share of the maximum that questions
+	// about unlisted matters reach.
+	Unknown float64
+}
+
+// DefaultParams returns the default ranking parameters.
+func DefaultParams() Params {
+	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Unknown: 0.5}
+}
+
+func (p Params) withDefaults() Params {
+	d := DefaultParams()
+	if p.K1 == 0 && p.B == 0 {
+		p.K1, p.B = d.K1, d.B
+	}
+	def := func(v *float64, dv float64) {
+		switch {
+		case *v == 0:
+			*v = dv
+		case *v < 0:
+			*v = 0
+		}
+	}
+	def(&p.Part, d.Part)
+	def(&p.Synonym, d.Synonym)
+	def(&p.Fuzzy, d.Fuzzy)
+	def(&p.Single, d.Single)
+	def(&p.Bigram, d.Bigram)
+	def(&p.Unknown, d.Unknown)
+	return p
+}
+
+// Match explains part of a hit's score: a term of the question found in a
+// field, and what it added.
+type Match struct {
+	Term, Field string
+	Score       float64
+}
+
+// Hit is a matching document.
+type Hit struct {
+	ID    string
+	Score float64 // the sum of Matches' scores
+	// Matches explain Score, grouped by term in the order of the question.
+	Matches []Match
+}
+
+// Result is a ranked answer to a question.
+type Result struct {
+	// Terms are the question's terms after normalising, segmenting, dropping
+	// stop words and adding synonyms and sound-alike index terms.
+	Terms []string
+	// Max is the highest score the question could reach: every concept of
+	// the question found at saturation, (K1+1) × idf × weight, through its
+	// best alternative; a term no document has counts as found in one
+	// document, times Params.Unknown. Every hit scores less.
+	Max float64
+	// Hits are the matching documents, best first.
+	Hits []Hit
+}
+
+// posting is a term's occurrence in one document.
+type posting struct {
+	doc   int32
+	part0 int32 // first of its fieldParts
+	nPart int32
+	score float64 // idf × saturated BM25F term frequency
+}
+
+// fieldPart is a field's share of a posting's score.
+type fieldPart struct {
+	field int32
+	share float64
+}
+
+// Index is a BM25F index over documents. It is read-only after NewIndex and
+// safe for concurrent use.
+type Index struct {
+	a      *Analyzer
+	p      Params
+	fields []Field
+	ids    []string
+
+	terms    map[string]int32
+	texts    []string    // by term id
+	postings [][]posting // by term id, by document
+	idf      []float64
+	parts    []fieldPart
+	idf1     float64 // the idf of a term found in one document
+
+	pinyin map[string][]int32 // folded pinyin key → term ids
+
+	scratch sync.Pool
+}
+
+// NewIndex analyses docs with a and indexes them over fields. Fields of a
+// document not named in fields are ignored, as are fields of weight ≤ 0.
+func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
+	ix := &Index{
+		a:      a,
+		p:      p.withDefaults(),
+		fields: slices.Clone(fields),
+		ids:    make([]string, len(docs)),
+		terms:  map[string]int32{},
+	}
+	nf := len(fields)
+	analyzed := ix.analyzeDocs(docs)
+	// tf[d] maps term → field → count; lens[d][f] is a field's length in
+	// terms.
+	type docTF map[int32][]float64
+	tfs := make([]docTF, len(docs))
+	lens := make([][]float64, len(docs))
+	sumLen := make([]float64, nf)
+	nLen := make([]float64, nf)
+	for d, doc := range docs {
+		ix.ids[d] = doc.ID
+		tf := docTF{}
+		lens[d] = make([]float64, nf)
+		for f, terms := range analyzed[d] {
+			if terms == nil {
+				continue
+			}
+			for _, t := range terms {
+				id, ok := ix.terms[t]
+				if !ok {
+					id = int32(len(ix.terms))
+					ix.terms[t] = id
+				}
+				v := tf[id]
+				if v == nil {
+					v = make([]float64, nf)
+					tf[id] = v
+				}
+				v[f]++
+			}
+			lens[d][f] = float64(len(terms))
+			sumLen[f] += float64(len(terms))
+			nLen[f]++
+		}
+		tfs[d] = tf
+	}
+	avg := make([]float64, nf)
+	for f := range avg {
+		if nLen[f] > 0 && sumLen[f] > 0 {
+			avg[f] = sumLen[f] / nLen[f]
+		}
+	}
+
+	ix.texts = make([]string, len(ix.terms))
+	for t, id := range ix.terms {
+		ix.texts[id] = t
+	}
+	ix.postings = make([][]posting, len(ix.terms))
+	for d, tf := range tfs {
+		for id := range tf {
+			ix.postings[id] = append(ix.postings[id], posting{doc: int32(d)})
+		}
+	}
+	n := float64(len(docs))
+	ix.idf = make([]float64, len(ix.terms))
+	ix.idf1 = bm25IDF(n, 1)
+	k1, b := ix.p.K1, ix.p.B
+	for id, ps := range ix.postings {
+		slices.SortFunc(ps, func(x, y posting) int { return int(x.doc - y.doc) })
+		idf := bm25IDF(n, float64(len(ps)))
+		ix.idf[id] = idf
+		for i := range ps {
+			d := ps[i].doc
+			v := tfs[d][int32(id)]
+			var contrib [16]float64
+			c := contrib[:0]
+			if nf > len(contrib) {
+				c = make([]float64, 0, nf)
+			}
+			sum := 0.0
+			for f := 0; f < nf; f++ {
+				x := 0.0
+				if v[f] > 0 {
+					norm := 1.0
+					if avg[f] > 0 {
+						norm = 1 - b + b*lens[d][f]/avg[f]
+					}
+					x = fields[f].Weight * v[f] / norm
+				}
+				c = append(c, x)
+				sum += x
+			}
+			ps[i].score = idf * sum * (k1 + 1) / (k1 + sum)
+			ps[i].part0 = int32(len(ix.parts))
+			for f, x := range c {
+				if x > 0 {
+					ix.parts = append(ix.parts, fieldPart{field: int32(f), share: x / sum})
+					ps[i].nPart++
+				}
+			}
+		}
+	}
+
+	// Sound-alike lookup: the dictionary words among the terms (a typo is
+	// meant as a real word, not a bigram), two to eight characters, under
+	// the key of their most common readings. Other readings would catch a
+	// few more typos but let many junk windows in (雨漏 for 雨露).
+	ix.pinyin = make(map[string][]int32)
+	for t, id := range ix.terms {
+		if n := utf8.RuneCountInString(t); n < 2 || n > 8 || !a.isWord(t) || !allHan(t) {
+			continue
+		}
+		if k := pinyinKey(t); k != "" {
+			ix.pinyin[k] = append(ix.pinyin[k], id)
+		}
+	}
+	for _, ids := range ix.pinyin {
+		// Most widely used first, so that a capped list keeps the best.
+		slices.SortFunc(ids, func(x, y int32) int {
+			if d := len(ix.postings[y]) - len(ix.postings[x]); d != 0 {
+				return d
+			}
+			return int(x - y)
+		})
+	}
+	return ix
+}
+
+// analyzeDocs analyses the documents' fields on all CPUs: segmentation is
+// most of an index's build time. The result is by document, by field; nil
+// for an absent field.
+func (ix *Index) analyzeDocs(docs []Doc) [][][]string {
+	out := make([][][]string, len(docs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(docs), 8)) {
+		wg.Go(func() {
+			for {
+				d := int(next.Add(1)) - 1
+				if d >= len(docs) {
+					return
+				}
+				out[d] = make([][]string, len(ix.fields))
+				for f, fld := range ix.fields {
+					if text := docs[d].Fields[fld.Name]; fld.Weight > 0 && text != "" {
+						out[d][f] = ix.a.Analyze(text)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// bm25IDF is BM25's inverse document frequency, never negative.
+func bm25IDF(n, df float64) float64 {
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// Len returns the number of documents.
+func (ix *Index) Len() int { return len(ix.ids) }
+
+// Terms returns the number of distinct terms.
+func (ix *Index) Terms() int { return len(ix.terms) }
+
+// Params returns the parameters in effect, defaults filled in.
+func (ix *Index) Params() Params { return ix.p }
+
+// maxFuzzy bounds the sound-alike terms offered for one word.
+const maxFuzzy = 3
+
+// resolve looks up the query's terms and adds sound-alike alternatives for
+// words that no document has.
+func (ix *Index) resolve(q *query) {
+	for gi := range q.groups {
+		for ai := range q.groups[gi].alts {
+			alt := q.groups[gi].alts[ai]
+			for ti := range alt {
+				alt[ti].id = ix.termID(alt[ti].text)
+			}
+		}
+	}
+	if ix.p.Fuzzy == 0 {
+		return
+	}
+	// Runs of single characters: windows of two to four characters (and the
+	// word before a run with the run's first one or two characters) that
+	// sound like an index term. The longest windows are tried first.
+	for _, r := range q.runs {
+		ix.resolveRun(q, r)
+	}
+}
+
+func (ix *Index) resolveRun(q *query, r run) {
+	k := len(r.chars)
+	used := make([]bool, k)
+	leftUsed := false
+	leftN := utf8.RuneCountInString(r.left)
+	type window struct {
+		i, j int  // chars[i:j]
+		left bool // with r.left before
+	}
+	var ws []window
+	for size := min(k, 4); size >= 1; size-- {
+		if r.left != "" && leftN <= 3 && size <= 2 && allHan(r.left) {
+			ws = append(ws, window{0, size, true})
+		}
+		if size >= 2 {
+			for i := 0; i+size <= k; i++ {
+				ws = append(ws, window{i, i + size, false})
+			}
+		}
+	}
+	for _, w := range ws {
+		if (w.left && leftUsed) || slices.Contains(used[w.i:w.j], true) {
+			continue
+		}
+		text := ""
+		if w.left {
+			text = r.left
+		}
+		for _, c := range r.chars[w.i:w.j] {
+			text += c
+		}
+		if _, ok := ix.terms[text]; ok || ix.a.isWord(text) {
+			continue // a real term or word, not a typo
+		}
+		ids := ix.sounds(text)
+		if len(ids) == 0 {
+			continue
+		}
+		// The person's terms inside the window leave their own groups (and
+		// their synonyms: 鸡 means nothing in 宅鸡地) for the new group's
+		// first alternative.
+		inside := map[string]bool{}
+		if w.left {
+			inside[r.left] = true
+		}
+		for i := w.i; i < w.j; i++ {
+			inside[r.chars[i]] = true
+			if i+1 < w.j {
+				inside[r.chars[i]+r.chars[i+1]] = true
+			}
+		}
+		var own qalt
+		kept := q.groups[:0]
+		for _, g := range q.groups {
+			if len(g.alts[0]) == 1 && inside[g.alts[0][0].text] {
+				own = append(own, g.alts[0][0])
+				continue
+			}
+			kept = append(kept, g)
+		}
+		q.groups = kept
+		g := qgroup{alts: []qalt{own}}
+		for _, id := range ids {
+			g.alts = append(g.alts, qalt{{text: ix.termText(id), w: ix.p.Fuzzy, id: id}})
+		}
+		q.groups = append(q.groups, g)
+		for i := w.i; i < w.j; i++ {
+			used[i] = true
+		}
+		leftUsed = leftUsed || w.left
+	}
+}
+
+// sounds returns up to maxFuzzy index terms other than text that sound like
+// it.
+func (ix *Index) sounds(text string) []int32 {
+	key := pinyinKey(text)
+	if key == "" {
+		return nil
+	}
+	var out []int32
+	for _, id := range ix.pinyin[key] {
+		if len(out) == maxFuzzy {
+			break
+		}
+		if ix.termText(id) != text {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (ix *Index) termID(t string) int32 {
+	if id, ok := ix.terms[t]; ok {
+		return id
+	}
+	return -1
+}
+
+func (ix *Index) termText(id int32) string { return ix.texts[id] }

@@ -1,0 +1,191 @@
+package nlp
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// A question is analysed like a document, and then its terms are grouped
+// into concepts. A group stands for one thing the person said; it has
+// alternatives, each a set of weighted terms, and a document scores the best
+// of a group's alternatives (never their sum). So a word and its parts, a
+// colloquial phrase and its official wording, or a typo and the word it
+// sounds like, count once.
+//
+// The first alternative of a group is the person's own words. Others are
+// the parts of a long word (weight Params.Part, shared among the parts),
+// expansions from the synonym table (weight Params.Synonym, shared among the
+// terms of the alternative) and sound-alike index terms (Params.Fuzzy).
+
+type qterm struct {
+	text string
+	w    float64
+	id   int32 // index term id, or -1 when no document has the term
+}
+
+type qalt []qterm
+
+type qgroup struct {
+	alts []qalt // alts[0]: the person's own words (may be empty)
+}
+
+type query struct {
+	groups []qgroup
+	runs   []run
+}
+
+// wordGroup is a word of the question with the known parts gse's search
+// mode (and addParts) found inside it.
+type wordGroup struct {
+	word  term
+	parts []term
+	taken bool // claimed by a synonym phrase
+}
+
+// analyzeQuery segments a question and groups its terms.
+func (a *Analyzer) analyzeQuery(text string, p *Params) query {
+	var q query
+	norm := normalize(text, true)
+	var ms []synMatch
+	if a.syn != nil {
+		ms = a.syn.matchText(make([]synMatch, 0, 4), norm)
+	}
+	var s segmentation
+	a.segment(&s, a.fillers.cut(norm))
+	q.runs = s.runs
+
+	// Words, longest first, each once; a word inside a longer one is one of
+	// its parts (gse's search mode puts 残疾 and 残疾人 before 残疾人证).
+	var words []wordGroup
+	var bigrams, singles []term
+	seen := make(map[string]bool, len(s.terms))
+	for _, t := range s.terms {
+		if seen[t.text] {
+			continue
+		}
+		seen[t.text] = true
+		switch t.kind {
+		case kindBigram:
+			bigrams = append(bigrams, t)
+		case kindSingle:
+			singles = append(singles, t)
+		default:
+			words = append(words, wordGroup{word: t})
+		}
+	}
+	slices.SortStableFunc(words, func(x, y wordGroup) int {
+		return utf8.RuneCountInString(y.word.text) - utf8.RuneCountInString(x.word.text)
+	})
+	mains := words[:0]
+	for _, w := range words {
+		owner := -1
+		for i := range mains {
+			if strings.Contains(mains[i].word.text, w.word.text) {
+				owner = i
+				break
+			}
+		}
+		if owner >= 0 {
+			mains[owner].parts = append(mains[owner].parts, w.word)
+		} else {
+			mains = append(mains, w)
+		}
+	}
+	words = mains
+
+	own := func(w wordGroup) []qalt {
+		alts := []qalt{{{text: w.word.text, w: 1}}}
+		if len(w.parts) > 0 && p.Part > 0 {
+			alt := make(qalt, len(w.parts))
+			for i, t := range w.parts {
+				alt[i] = qterm{text: t.text, w: p.Part / float64(len(w.parts))}
+			}
+			alts = append(alts, alt)
+		}
+		return alts
+	}
+	synAlts := func(entry int) []qalt {
+		var alts []qalt
+		for _, alt := range a.syn.entries[entry].alts {
+			w := p.Synonym / float64(len(alt))
+			qa := make(qalt, len(alt))
+			for i, t := range alt {
+				qa[i] = qterm{text: t, w: w}
+			}
+			alts = append(alts, qa)
+		}
+		return alts
+	}
+
+	// Phrases of the table found in the text: the words inside a phrase,
+	// together, are the group's first alternative, their parts the second.
+	singleTaken := map[string]bool{}
+	for _, m := range ms {
+		var mine, parts qalt
+		for i := range words {
+			w := &words[i]
+			if w.taken || !strings.Contains(m.phrase, w.word.text) {
+				continue
+			}
+			w.taken = true
+			mine = append(mine, qterm{text: w.word.text, w: 1})
+			for _, t := range w.parts {
+				parts = append(parts, qterm{text: t.text})
+			}
+		}
+		for _, t := range singles {
+			if strings.Contains(m.phrase, t.text) {
+				singleTaken[t.text] = true
+			}
+		}
+		for _, t := range bigrams {
+			if strings.Contains(m.phrase, t.text) {
+				singleTaken[t.text] = true
+			}
+		}
+		g := qgroup{alts: []qalt{mine}}
+		if len(parts) > 0 && p.Part > 0 {
+			for i := range parts {
+				parts[i].w = p.Part / float64(len(parts))
+			}
+			g.alts = append(g.alts, parts)
+		}
+		g.alts = append(g.alts, synAlts(m.entry)...)
+		q.groups = append(q.groups, g)
+	}
+	// Whole words of the table that the scan of the text did not take:
+	// single characters (狗), and words inside a longer phrase found first.
+	for i := range words {
+		w := &words[i]
+		if w.taken {
+			continue
+		}
+		w.taken = true
+		g := qgroup{alts: own(*w)}
+		if e, ok := a.syn.matchWord(w.word.text); ok {
+			g.alts = append(g.alts, synAlts(e)...)
+		}
+		q.groups = append(q.groups, g)
+	}
+	for _, t := range singles {
+		if singleTaken[t.text] {
+			continue
+		}
+		if e, ok := a.syn.matchWord(t.text); ok {
+			g := qgroup{alts: []qalt{{{text: t.text, w: p.Single}}}}
+			g.alts = append(g.alts, synAlts(e)...)
+			q.groups = append(q.groups, g)
+		} else if p.Single > 0 {
+			q.groups = append(q.groups, qgroup{alts: []qalt{{{text: t.text, w: p.Single}}}})
+		}
+	}
+	if p.Bigram > 0 {
+		for _, t := range bigrams {
+			if !singleTaken[t.text] {
+				q.groups = append(q.groups, qgroup{alts: []qalt{{{text: t.text, w: p.Bigram}}}})
+			}
+		}
+	}
+	return q
+}

@@ -1,0 +1,236 @@
+package nlp
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Synonyms is a parsed table of colloquial phrases and the official wording
+// they stand for. The zero value and nil are empty tables. A Synonyms is
+// read-only after ParseSynonyms and safe for concurrent use.
+type Synonyms struct {
+	entries []synEntry
+	byFrom  map[string]int // normalised colloquial phrase → entry
+	first   map[rune]int   // first rune of a phrase → longest phrase in runes
+}
+
+type synEntry struct {
+	from []string   // the colloquial phrases, normalised
+	alts [][]string // alternatives, each one or more official terms
+	line int
+}
+
+// maxSynonymErrors bounds how many errors ParseSynonyms reports at once.
+const maxSynonymErrors = 20
+
+// ParseSynonyms parses a synonym table. name is used in error messages only.
+//
+// The format is line based:
+//
+//	# a comment; blank lines are ignored too
+//	colloquial[, variant …] => term[ term …][ / term[ term …] …]
+//
+// The left side lists colloquial phrases separated by commas (or 、). The
+// right side lists alternatives separated by '/'; an alternative is one or
+// more official terms separated by spaces, which together express the
+// phrase. For example
+//
+//	低保, 吃低保 => 最低生活保障 / 生活困难 低收入
+//
+// says that a question containing 低保 may mean 最低生活保障, or 生活困难 and
+// 低收入 together. Full-width separators (，／＝＞) are accepted. Phrases and
+// terms are normalised with Normalize; a phrase of two or more characters is
+// matched anywhere in a question's normalised text, a single character only
+// where the segmenter makes it a word of its own.
+//
+// Errors name the file and line ("configs/synonyms.txt:12: …"): a line
+// without "=>", an empty phrase or term, and a phrase defined twice. All
+// errors are reported, joined, up to a limit.
+func ParseSynonyms(name string, data []byte) (*Synonyms, error) {
+	s := &Synonyms{byFrom: map[string]int{}, first: map[rune]int{}}
+	seenAt := map[string]int{}
+	var errs []error
+	fail := func(line int, format string, args ...any) {
+		if len(errs) < maxSynonymErrors {
+			errs = append(errs, fmt.Errorf("%s:%d: %s", name, line, fmt.Sprintf(format, args...)))
+		}
+	}
+	for i, raw := range strings.Split(string(data), "\n") {
+		line := i + 1
+		if !utf8.ValidString(raw) {
+			fail(line, "invalid UTF-8")
+			continue
+		}
+		text := norm.NFKC.String(raw) // full-width separators become ASCII
+		if j := strings.IndexByte(text, '#'); j >= 0 {
+			text = text[:j]
+		}
+		text = strings.TrimSpace(text)
+		if text == "" {
+			continue
+		}
+		left, right, ok := strings.Cut(text, "=>")
+		if !ok {
+			fail(line, "missing \"=>\" in %q", text)
+			continue
+		}
+		if strings.Contains(right, "=>") {
+			fail(line, "more than one \"=>\"")
+			continue
+		}
+		e := synEntry{line: line}
+		bad := false
+		for _, f := range strings.FieldsFunc(left, func(r rune) bool { return r == ',' || r == '、' }) {
+			p := Normalize(f)
+			if p == "" {
+				continue
+			}
+			if at, dup := seenAt[p]; dup {
+				fail(line, "%q already defined on line %d", p, at)
+				bad = true
+				continue
+			}
+			seenAt[p] = line
+			e.from = append(e.from, p)
+		}
+		if len(e.from) == 0 && !bad {
+			fail(line, "no colloquial phrase before \"=>\"")
+			continue
+		}
+		for _, a := range strings.Split(right, "/") {
+			var alt []string
+			for _, f := range strings.Fields(a) {
+				// Normalize joins Han words separated by spaces, so each
+				// space-separated term is normalised on its own.
+				alt = append(alt, strings.Fields(Normalize(f))...)
+			}
+			if len(alt) == 0 {
+				fail(line, "empty alternative after \"=>\"")
+				bad = true
+				break
+			}
+			e.alts = append(e.alts, alt)
+		}
+		if bad {
+			continue
+		}
+		idx := len(s.entries)
+		s.entries = append(s.entries, e)
+		for _, p := range e.from {
+			s.byFrom[p] = idx
+			r, _ := utf8.DecodeRuneInString(p)
+			if n := utf8.RuneCountInString(p); n > s.first[r] {
+				s.first[r] = n
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+// Len returns the number of entries (lines) of the table.
+func (s *Synonyms) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.entries)
+}
+
+// Lookup returns the alternatives a colloquial phrase stands for, each a
+// list of official terms, or nil. The phrase is normalised first.
+func (s *Synonyms) Lookup(phrase string) [][]string {
+	if s == nil {
+		return nil
+	}
+	i, ok := s.byFrom[Normalize(phrase)]
+	if !ok {
+		return nil
+	}
+	return s.entries[i].alts
+}
+
+// Terms returns every phrase and term of the table, colloquial and
+// official, each once, in table order.
+func (s *Synonyms) Terms() []string {
+	if s == nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(t string) {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	for _, e := range s.entries {
+		for _, p := range e.from {
+			add(p)
+		}
+		for _, a := range e.alts {
+			for _, t := range a {
+				add(t)
+			}
+		}
+	}
+	return out
+}
+
+// synMatch is a phrase of the table found in a text.
+type synMatch struct {
+	phrase string // as found (normalised)
+	entry  int
+}
+
+// matchText finds the table's phrases of two or more characters in
+// normalised text, leftmost-longest and without overlaps, and appends them
+// to dst.
+func (s *Synonyms) matchText(dst []synMatch, text string) []synMatch {
+	if s == nil || len(s.entries) == 0 {
+		return dst
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		maxN := s.first[r]
+		if maxN < 2 {
+			i += size
+			continue
+		}
+		// Byte offsets of the ends of the next maxN runes.
+		var ends [32]int
+		n := 0
+		for j := i; j < len(text) && n < maxN && n < len(ends); n++ {
+			_, sz := utf8.DecodeRuneInString(text[j:])
+			j += sz
+			ends[n] = j
+		}
+		found := false
+		for k := n; k >= 2; k-- {
+			if e, ok := s.byFrom[text[i:ends[k-1]]]; ok {
+				dst = append(dst, synMatch{phrase: text[i:ends[k-1]], entry: e})
+				i = ends[k-1]
+				found = true
+				break
+			}
+		}
+		if !found {
+			i += size
+		}
+	}
+	return dst
+}
+
+// matchWord reports the entry for a whole word, if any.
+func (s *Synonyms) matchWord(w string) (int, bool) {
+	if s == nil {
+		return 0, false
+	}
+	e, ok := s.byFrom[w]
+	return e, ok
+}
