@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 )
 
 // Kind says which of the three tables of a 履职事项清单 an item comes from.
@@ -87,19 +88,21 @@ type Township struct {
 	File  string  `json:"file"`
 	Items []*Item `json:"items"`
 
-	byRef map[string]*Item
+	byRef atomic.Pointer[map[string]*Item] // built on first use; safe for concurrent readers
 }
 
 // Item returns the item with the given ref (case-insensitive), or nil.
 func (t *Township) Item(ref string) *Item {
-	if t.byRef == nil || len(t.byRef) != len(t.Items) {
-		m := make(map[string]*Item, len(t.Items))
+	m := t.byRef.Load()
+	if m == nil || len(*m) != len(t.Items) {
+		built := make(map[string]*Item, len(t.Items))
 		for _, it := range t.Items {
-			m[it.Ref] = it
+			built[it.Ref] = it
 		}
-		t.byRef = m
+		t.byRef.Store(&built)
+		m = &built
 	}
-	return t.byRef[strings.ToUpper(strings.TrimSpace(ref))]
+	return (*m)[strings.ToUpper(strings.TrimSpace(ref))]
 }
 
 // Count returns how many items of kind k the township has.

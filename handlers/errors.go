@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -65,7 +66,7 @@ func status(err error) (int, string) {
 	return http.StatusInternalServerError, "internal error"
 }
 
-// outcomes names the request outcomes counted in dutybot_requests_total.
+// outcome names a request's outcome for dutybot_requests_total.
 func outcome(code int) string {
 	switch {
 	case code < 400:
@@ -111,6 +112,15 @@ func (s *server) wrap(channel string, h func(*gin.Context) error) gin.HandlerFun
 			}
 			s.m.requests.WithLabelValues(channel, o).Inc()
 		}()
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.log.Error("panic", "route", c.FullPath(), "panic", r, "stack", string(debug.Stack()))
+				s.fail(c, errors.New("panic"))
+			}
+		}()
 		if err := h(c); err != nil {
 			s.fail(c, err)
 		}
@@ -121,7 +131,8 @@ func (s *server) wrap(channel string, h func(*gin.Context) error) gin.HandlerFun
 // "no reply" because its deadline passed.
 const lateKey = "dutybot.late"
 
-// recover turns a panic in a handler into a logged 500.
+// recover turns a panic in a handler (the routes added by Options.Extra;
+// wrap recovers its own) into a logged 500.
 func (s *server) recover(c *gin.Context) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -144,6 +155,11 @@ func (s *server) access(c *gin.Context) {
 	if route == "" {
 		route = "unmatched"
 	}
-	s.log.Info("http", "method", c.Request.Method, "route", route, "status", c.Writer.Status(),
-		"bytes", c.Writer.Size(), "dur", time.Since(start).Round(time.Microsecond))
+	level := slog.LevelInfo
+	switch route {
+	case "/healthz", "/readyz", "/metrics": // probes and scrapes: every few seconds
+		level = slog.LevelDebug
+	}
+	s.log.Log(c.Request.Context(), level, "http", "method", c.Request.Method, "route", route,
+		"status", c.Writer.Status(), "bytes", c.Writer.Size(), "dur", time.Since(start).Round(time.Microsecond))
 }

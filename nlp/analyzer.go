@@ -173,6 +173,15 @@ func (a *Analyzer) segment(s *segmentation, text string) {
 			}
 			flush()
 			if a.stop[t] {
+				// Search mode put the stop word's parts (不知 of 不知道)
+				// just before it: they go too.
+				for len(s.terms) > 0 {
+					last := s.terms[len(s.terms)-1]
+					if last.kind != kindWord || len(last.text) >= len(t) || !strings.Contains(t, last.text) {
+						break
+					}
+					s.terms = s.terms[:len(s.terms)-1]
+				}
 				left = ""
 				continue
 			}

@@ -115,7 +115,7 @@ func (d *dictBuilder) add(w string, freq float64) {
 
 // suggest returns a frequency that makes w win over its best split into
 // known words, as gse's DAG scores it (log freq − log total per word; a
-// character that is no word of its own counts 1), and at least minAddedFreq.
+// single character counts 2, see dictString), and at least minAddedFreq.
 func (d *dictBuilder) suggest(w string) float64 {
 	total := d.total
 	if total < d.sum {
@@ -135,7 +135,7 @@ func (d *dictBuilder) suggest(w string) float64 {
 	offs[n] = len(w)
 	best := make([]float64, n+1)
 	for i := 1; i <= n; i++ {
-		best[i] = best[i-1] - logT // a single character: log 1 − log total
+		best[i] = best[i-1] + math.Log(2) - logT // a single character
 		for j := 0; j < i-1; j++ {
 			if f, ok := d.freq[w[offs[j]:offs[i]]]; ok {
 				if v := best[j] + math.Log(f) - logT; v > best[i] {
@@ -151,6 +151,21 @@ func (d *dictBuilder) suggest(w string) float64 {
 // dictString renders the dictionary in gse's "word freq" line format, with
 // the padding token that brings the total to the reference.
 func (d *dictBuilder) dictString() string {
+	// A character that starts a dictionary word but is no word itself gets
+	// frequency 0 from gse's Find, and its DAG (calc) scores log 0 = −Inf
+	// for it: the segmenter then glues it to any word at hand (用地 沟 油
+	// for 用 地沟油). Every such character is made a word of its own; gse
+	// counts a single character 2 whatever it is given.
+	singles := map[string]bool{}
+	for _, w := range d.order {
+		_, size := utf8.DecodeRuneInString(w)
+		singles[w[:size]] = true
+	}
+	for c := range singles {
+		d.order = append(d.order, c)
+		d.freq[c] = 2
+		d.sum += 2
+	}
 	// gse's double-array trie inserts sorted keys in about half the time.
 	slices.Sort(d.order)
 	var b strings.Builder

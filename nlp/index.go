@@ -3,9 +3,9 @@ package nlp
 import (
 	"math"
 	"runtime"
-	"sync/atomic"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -44,16 +44,16 @@ type Params struct {
 	// synonym table knows them), and Bigram of two such neighbours, the
 	// fallback for words outside the dictionary (default 0.5).
 	Single, Bigram float64
-	// Unknown is how much a term of the question that no document has
-	// counts toward Result.Max, relative to a term found in one document
-	// (default 0.5). It lowers the share of the maximum that questions
-	// about unlisted matters reach.
+	// Unknown is how much a word of the question that no document has
+	// counts toward Result.Max, relative to a typical word found in one
+	// document (default 1). It lowers the share of the maximum that
+	// questions about unlisted matters reach.
 	Unknown float64
 }
 
 // DefaultParams returns the default ranking parameters.
 func DefaultParams() Params {
-	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Unknown: 0.5}
+	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Unknown: 1}
 }
 
 func (p Params) withDefaults() Params {
@@ -98,10 +98,12 @@ type Result struct {
 	// Terms are the question's terms after normalising, segmenting, dropping
 	// stop words and adding synonyms and sound-alike index terms.
 	Terms []string
-	// Max is the highest score the question could reach: every concept of
-	// the question found at saturation, (K1+1) × idf × weight, through its
-	// best alternative; a term no document has counts as found in one
-	// document, times Params.Unknown. Every hit scores less.
+	// Max is the highest score the question could reach: for every concept
+	// of the question, its best alternative with each term scoring as high
+	// as it does in any document (a document with every term at its best).
+	// A word no document has counts as a typical rare word, times
+	// Params.Unknown. No hit scores more; one that matches the whole
+	// question as well as the index allows scores about Max.
 	Max float64
 	// Hits are the matching documents, best first.
 	Hits []Hit
@@ -132,9 +134,9 @@ type Index struct {
 	terms    map[string]int32
 	texts    []string    // by term id
 	postings [][]posting // by term id, by document
-	idf      []float64
+	best     []float64   // by term id: its highest posting score
 	parts    []fieldPart
-	idf1     float64 // the idf of a term found in one document
+	unknown  float64 // what a term no document has counts toward Max
 
 	pinyin map[string][]int32 // folded pinyin key → term ids
 
@@ -153,95 +155,104 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 	}
 	nf := len(fields)
 	analyzed := ix.analyzeDocs(docs)
-	// tf[d] maps term → field → count; lens[d][f] is a field's length in
-	// terms.
-	type docTF map[int32][]float64
-	tfs := make([]docTF, len(docs))
-	lens := make([][]float64, len(docs))
-	sumLen := make([]float64, nf)
-	nLen := make([]float64, nf)
-	for d, doc := range docs {
-		ix.ids[d] = doc.ID
-		tf := docTF{}
-		lens[d] = make([]float64, nf)
+
+	// Field lengths (in terms) and their averages over the documents that
+	// have the field.
+	avg := make([]float64, nf)
+	count := make([]float64, nf)
+	for d := range docs {
+		ix.ids[d] = docs[d].ID
 		for f, terms := range analyzed[d] {
-			if terms == nil {
-				continue
+			if terms != nil {
+				avg[f] += float64(len(terms))
+				count[f]++
 			}
+		}
+	}
+	for f := range avg {
+		if count[f] > 0 {
+			avg[f] /= count[f]
+		}
+	}
+
+	// Postings, document by document, so each list is in document order.
+	// A posting's score is first the saturated term frequency; idf is known
+	// at the end.
+	type occurrence struct{ id, field int32 }
+	var occ []occurrence
+	k1, b := ix.p.K1, ix.p.B
+	tf := make([]float64, nf)
+	for d := range docs {
+		occ = occ[:0]
+		for f, terms := range analyzed[d] {
 			for _, t := range terms {
 				id, ok := ix.terms[t]
 				if !ok {
 					id = int32(len(ix.terms))
 					ix.terms[t] = id
+					ix.texts = append(ix.texts, t)
+					ix.postings = append(ix.postings, nil)
 				}
-				v := tf[id]
-				if v == nil {
-					v = make([]float64, nf)
-					tf[id] = v
-				}
-				v[f]++
+				occ = append(occ, occurrence{id, int32(f)})
 			}
-			lens[d][f] = float64(len(terms))
-			sumLen[f] += float64(len(terms))
-			nLen[f]++
 		}
-		tfs[d] = tf
-	}
-	avg := make([]float64, nf)
-	for f := range avg {
-		if nLen[f] > 0 && sumLen[f] > 0 {
-			avg[f] = sumLen[f] / nLen[f]
-		}
-	}
-
-	ix.texts = make([]string, len(ix.terms))
-	for t, id := range ix.terms {
-		ix.texts[id] = t
-	}
-	ix.postings = make([][]posting, len(ix.terms))
-	for d, tf := range tfs {
-		for id := range tf {
-			ix.postings[id] = append(ix.postings[id], posting{doc: int32(d)})
+		slices.SortFunc(occ, func(x, y occurrence) int {
+			if x.id != y.id {
+				return int(x.id - y.id)
+			}
+			return int(x.field - y.field)
+		})
+		for i := 0; i < len(occ); {
+			id := occ[i].id
+			clear(tf)
+			for ; i < len(occ) && occ[i].id == id; i++ {
+				tf[occ[i].field]++
+			}
+			sum := 0.0
+			for f, v := range tf {
+				if v > 0 {
+					norm := 1.0
+					if avg[f] > 0 {
+						norm = 1 - b + b*float64(len(analyzed[d][f]))/avg[f]
+					}
+					tf[f] = fields[f].Weight * v / norm
+					sum += tf[f]
+				}
+			}
+			p := posting{doc: int32(d), part0: int32(len(ix.parts)), score: sum * (k1 + 1) / (k1 + sum)}
+			for f, x := range tf {
+				if x > 0 {
+					ix.parts = append(ix.parts, fieldPart{field: int32(f), share: x / sum})
+					p.nPart++
+				}
+			}
+			ix.postings[id] = append(ix.postings[id], p)
 		}
 	}
 	n := float64(len(docs))
-	ix.idf = make([]float64, len(ix.terms))
-	ix.idf1 = bm25IDF(n, 1)
-	k1, b := ix.p.K1, ix.p.B
+	ix.best = make([]float64, len(ix.terms))
 	for id, ps := range ix.postings {
-		slices.SortFunc(ps, func(x, y posting) int { return int(x.doc - y.doc) })
 		idf := bm25IDF(n, float64(len(ps)))
-		ix.idf[id] = idf
 		for i := range ps {
-			d := ps[i].doc
-			v := tfs[d][int32(id)]
-			var contrib [16]float64
-			c := contrib[:0]
-			if nf > len(contrib) {
-				c = make([]float64, 0, nf)
-			}
-			sum := 0.0
-			for f := 0; f < nf; f++ {
-				x := 0.0
-				if v[f] > 0 {
-					norm := 1.0
-					if avg[f] > 0 {
-						norm = 1 - b + b*lens[d][f]/avg[f]
-					}
-					x = fields[f].Weight * v[f] / norm
-				}
-				c = append(c, x)
-				sum += x
-			}
-			ps[i].score = idf * sum * (k1 + 1) / (k1 + sum)
-			ps[i].part0 = int32(len(ix.parts))
-			for f, x := range c {
-				if x > 0 {
-					ix.parts = append(ix.parts, fieldPart{field: int32(f), share: x / sum})
-					ps[i].nPart++
-				}
-			}
+			ps[i].score *= idf
+			ix.best[id] = max(ix.best[id], ps[i].score)
 		}
+	}
+
+	// A term no document has would, if one had it, be rare: it counts like
+	// the typical term found in one document (the median of their best
+	// scores), times Params.Unknown.
+	var rare []float64
+	for id, ps := range ix.postings {
+		if len(ps) == 1 {
+			rare = append(rare, ix.best[id])
+		}
+	}
+	if len(rare) > 0 {
+		slices.Sort(rare)
+		ix.unknown = ix.p.Unknown * rare[len(rare)/2]
+	} else {
+		ix.unknown = ix.p.Unknown * bm25IDF(n, 1) * (k1 + 1)
 	}
 
 	// Sound-alike lookup: the dictionary words among the terms (a typo is
@@ -363,8 +374,13 @@ func (ix *Index) resolveRun(q *query, r run) {
 		if w.left {
 			text = r.left
 		}
+		stop := false
 		for _, c := range r.chars[w.i:w.j] {
 			text += c
+			stop = stop || ix.a.stop[c]
+		}
+		if stop {
+			continue // 钱一 in 多少钱一公斤: function characters are no typo
 		}
 		if _, ok := ix.terms[text]; ok || ix.a.isWord(text) {
 			continue // a real term or word, not a typo
@@ -375,11 +391,9 @@ func (ix *Index) resolveRun(q *query, r run) {
 		}
 		// The person's terms inside the window leave their own groups (and
 		// their synonyms: 鸡 means nothing in 宅鸡地) for the new group's
-		// first alternative.
+		// first alternative. The word before the run keeps its group: it
+		// was understood, only the run was not.
 		inside := map[string]bool{}
-		if w.left {
-			inside[r.left] = true
-		}
 		for i := w.i; i < w.j; i++ {
 			inside[r.chars[i]] = true
 			if i+1 < w.j {
@@ -398,7 +412,7 @@ func (ix *Index) resolveRun(q *query, r run) {
 		q.groups = kept
 		g := qgroup{alts: []qalt{own}}
 		for _, id := range ids {
-			g.alts = append(g.alts, qalt{{text: ix.termText(id), w: ix.p.Fuzzy, id: id}})
+			g.expand(qalt{{text: ix.termText(id), w: ix.p.Fuzzy, id: id}})
 		}
 		q.groups = append(q.groups, g)
 		for i := w.i; i < w.j; i++ {
@@ -408,8 +422,10 @@ func (ix *Index) resolveRun(q *query, r run) {
 	}
 }
 
-// sounds returns up to maxFuzzy index terms other than text that sound like
-// it.
+// sounds returns up to maxFuzzy index terms that sound like text and
+// differ from it in one character: a voice typo swaps a character for a
+// homophone (宅急地 for 宅基地); two swapped characters are more likely two
+// other words (零食 is no typo for 临时).
 func (ix *Index) sounds(text string) []int32 {
 	key := pinyinKey(text)
 	if key == "" {
@@ -420,11 +436,26 @@ func (ix *Index) sounds(text string) []int32 {
 		if len(out) == maxFuzzy {
 			break
 		}
-		if ix.termText(id) != text {
+		if oneApart(ix.termText(id), text) {
 			out = append(out, id)
 		}
 	}
 	return out
+}
+
+// oneApart reports whether a and b have the same number of characters and
+// differ in exactly one.
+func oneApart(a, b string) bool {
+	diff := 0
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			diff++
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return a == "" && b == "" && diff == 1
 }
 
 func (ix *Index) termID(t string) int32 {

@@ -1,6 +1,7 @@
 package nlp
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -15,8 +16,9 @@ import (
 //
 // The first alternative of a group is the person's own words. Others are
 // the parts of a long word (weight Params.Part, shared among the parts),
-// expansions from the synonym table (weight Params.Synonym, shared among the
-// terms of the alternative) and sound-alike index terms (Params.Fuzzy).
+// expansions from the synonym table (weight Params.Synonym over the square
+// root of the number of terms of the alternative) and sound-alike index
+// terms (Params.Fuzzy).
 
 type qterm struct {
 	text string
@@ -28,6 +30,21 @@ type qalt []qterm
 
 type qgroup struct {
 	alts []qalt // alts[0]: the person's own words (may be empty)
+	// exp is the index of the first expansion (synonym or sound-alike);
+	// 0 when there is none. Alternatives before it are the person's words
+	// and their parts.
+	exp int
+}
+
+// expand appends expansions to g.
+func (g *qgroup) expand(alts ...qalt) {
+	if len(alts) == 0 {
+		return
+	}
+	if g.exp == 0 {
+		g.exp = len(g.alts)
+	}
+	g.alts = append(g.alts, alts...)
 }
 
 type query struct {
@@ -108,7 +125,9 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 	synAlts := func(entry int) []qalt {
 		var alts []qalt
 		for _, alt := range a.syn.entries[entry].alts {
-			w := p.Synonym / float64(len(alt))
+			// Terms of one alternative share the weight, but not evenly
+			// split: each says much of the phrase on its own.
+			w := p.Synonym / math.Sqrt(float64(len(alt)))
 			qa := make(qalt, len(alt))
 			for i, t := range alt {
 				qa[i] = qterm{text: t, w: w}
@@ -151,7 +170,7 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 			}
 			g.alts = append(g.alts, parts)
 		}
-		g.alts = append(g.alts, synAlts(m.entry)...)
+		g.expand(synAlts(m.entry)...)
 		q.groups = append(q.groups, g)
 	}
 	// Whole words of the table that the scan of the text did not take:
@@ -164,7 +183,7 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 		w.taken = true
 		g := qgroup{alts: own(*w)}
 		if e, ok := a.syn.matchWord(w.word.text); ok {
-			g.alts = append(g.alts, synAlts(e)...)
+			g.expand(synAlts(e)...)
 		}
 		q.groups = append(q.groups, g)
 	}
@@ -173,8 +192,10 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 			continue
 		}
 		if e, ok := a.syn.matchWord(t.text); ok {
-			g := qgroup{alts: []qalt{{{text: t.text, w: p.Single}}}}
-			g.alts = append(g.alts, synAlts(e)...)
+			// A character the table knows is a word (狗), whatever the
+			// weight of lone characters.
+			g := qgroup{alts: []qalt{{{text: t.text, w: 1}}}}
+			g.expand(synAlts(e)...)
 			q.groups = append(q.groups, g)
 		} else if p.Single > 0 {
 			q.groups = append(q.groups, qgroup{alts: []qalt{{{text: t.text, w: p.Single}}}})

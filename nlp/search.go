@@ -3,16 +3,15 @@ package nlp
 import (
 	"cmp"
 	"slices"
-	"sort"
 )
 
 // scratch is per-search working memory, pooled.
 type scratch struct {
-	total, best, acc   []float64
-	inTotal, inBest    []bool
-	touched, bestDocs  []int32
-	accDocs            []int32
-	inAcc              []bool
+	total, best, acc  []float64
+	inTotal, inBest   []bool
+	touched, bestDocs []int32
+	accDocs           []int32
+	inAcc             []bool
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -105,33 +104,59 @@ func (ix *Index) Search(question string, limit int) Result {
 		s.bestDocs = s.bestDocs[:0]
 	}
 
-	docs := make([]int32, 0, len(s.touched))
-	for _, d := range s.touched {
-		if s.total[d] > 0 {
-			docs = append(docs, d)
-		}
-	}
-	byScore := func(x, y int32) int {
-		if c := cmp.Compare(s.total[y], s.total[x]); c != 0 {
-			return c
-		}
-		return cmp.Compare(x, y)
-	}
-	if limit > 0 && len(docs) > limit {
-		// Partial selection: sort only what can make the cut.
-		slices.SortFunc(docs, byScore)
-		docs = docs[:limit]
-	} else {
-		slices.SortFunc(docs, byScore)
-	}
+	docs := ix.top(s, limit)
 	res.Hits = make([]Hit, len(docs))
 	for i, d := range docs {
 		res.Hits[i] = ix.explain(&q, d)
 	}
 	// Scores summed match by match may differ from the ranking sums in the
 	// last bits; keep the order the reported scores give.
-	sort.SliceStable(res.Hits, func(i, j int) bool { return res.Hits[i].Score > res.Hits[j].Score })
+	slices.SortStableFunc(res.Hits, func(x, y Hit) int { return cmp.Compare(y.Score, x.Score) })
 	return res
+}
+
+// top returns the documents with a positive score, best first (ties in
+// document order), at most limit of them when limit > 0.
+func (ix *Index) top(s *scratch, limit int) []int32 {
+	better := func(x, y int32) bool {
+		return s.total[x] > s.total[y] || s.total[x] == s.total[y] && x < y
+	}
+	if limit <= 0 || limit >= len(s.touched) {
+		docs := make([]int32, 0, len(s.touched))
+		for _, d := range s.touched {
+			if s.total[d] > 0 {
+				docs = append(docs, d)
+			}
+		}
+		slices.SortFunc(docs, func(x, y int32) int {
+			if better(x, y) {
+				return -1
+			}
+			if better(y, x) {
+				return 1
+			}
+			return 0
+		})
+		return docs
+	}
+	// Few hits wanted from many: keep a sorted list of the best so far.
+	docs := make([]int32, 0, limit)
+	for _, d := range s.touched {
+		if s.total[d] <= 0 || len(docs) == limit && !better(d, docs[limit-1]) {
+			continue
+		}
+		i := len(docs)
+		if i < limit {
+			docs = append(docs, d)
+		} else {
+			i--
+		}
+		for ; i > 0 && better(d, docs[i-1]); i-- {
+			docs[i] = docs[i-1]
+		}
+		docs[i] = d
+	}
+	return docs
 }
 
 // explain builds the hit of document d: the winning alternative of each
@@ -189,22 +214,33 @@ func (ix *Index) posting(id, d int32) (posting, bool) {
 func (ix *Index) max(q *query) float64 {
 	sum := 0.0
 	for _, g := range q.groups {
+		// A word no document has counts toward the maximum, unless the
+		// synonym table or its sound says what it means in the documents'
+		// words: then those words are the measure.
+		explained := false
+		if g.exp > 0 {
+			for _, alt := range g.alts[g.exp:] {
+				for _, t := range alt {
+					explained = explained || t.id >= 0
+				}
+			}
+		}
 		best := 0.0
 		for ai, alt := range g.alts {
 			v := 0.0
 			for _, t := range alt {
 				switch {
 				case t.id >= 0:
-					v += t.w * ix.idf[t.id]
-				case ai == 0:
-					v += t.w * ix.p.Unknown * ix.idf1
+					v += t.w * ix.best[t.id]
+				case ai == 0 && !explained:
+					v += t.w * ix.unknown
 				}
 			}
 			best = max(best, v)
 		}
 		sum += best
 	}
-	return sum * (ix.p.K1 + 1)
+	return sum
 }
 
 // terms lists the query's distinct terms in order.

@@ -238,6 +238,20 @@ func TestXLSX(t *testing.T) {
 	}
 }
 
+func TestTitleNotInFirstColumn(t *testing.T) {
+	doc := ",伊犁州伊宁市喀尔墩乡基本履职事项清单,\n序号,事项类别,事项名称\n1,党的建设,加强政治建设\n" +
+		",伊犁州伊宁市喀尔墩乡配合履职事项清单,,,,\n序号,事项类别,事项名称,对应上级部门,上级部门职责,乡配合职责\n" +
+		"1,民生服务,残疾人证办理,市残疾人联合会,1.审核。,1.初审。\n,,,,,2.上报。\n"
+	tw, problems, err := Parse("b.csv", []byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkItems(t, "title in B", tw, []string{`B1 党的建设|加强政治建设|[]`, `C1 民生服务|残疾人证办理|["市残疾人联合会"] lead[: 审核] town[: 初审 | 上报]`})
+	if len(problems) != 1 || problems[0].Error() != "b.csv:7: missing 序号" {
+		t.Errorf("problems = %q, want [b.csv:7: missing 序号]", problems)
+	}
+}
+
 func TestMarkdownTable(t *testing.T) {
 	doc := "# 伊犁州伊宁市喀尔墩乡基本履职事项清单\n\n| 序号 | 事项类别 | 事项名称 |\n|---|:---:|---|\n| 1 | 党的建设 | 加强政治建设 |\n| 2 | 党的建设 | 做好“双拥”工作 |\n"
 	tw, _ := mustParse(t, "kaerdun.md", []byte(doc))
@@ -346,4 +360,26 @@ func TestProblemError(t *testing.T) {
 			t.Errorf("%#v.Error() = %q, want %q", tt.p, got, tt.want)
 		}
 	}
+}
+
+// TestOtherLayouts covers layouts seen in other townships' lists: the kind
+// in a parenthesis after the heading, labelled handover cells, departments
+// heading the steps with a colon, 1、 numbering and <br> breaks.
+func TestOtherLayouts(t *testing.T) {
+	doc := "附件1：伊宁县潘津镇履职事项清单（配合履职事项）\n" +
+		"序号\t事项类别\t事项名称\t对应上级部门\t上级部门职责\t镇配合职责\n" +
+		"1\t乡村振兴\t雨露计划\t县教育局、农业农村局\t县教育局：1、推送学生数据。 县农业农村局：1、复核材料；2、发放资金。\t1、宣传政策；<br>2、收集信息。\n" +
+		"附件2：伊宁县潘津镇履职事项清单（收回事项）\n" +
+		"序号\t事项类别\t事项名称\t承接部门及工作方式\n" +
+		"1\t民生服务\t工伤认定调查\t承接部门：县人社局；承接方式：由县人社局负责\n" +
+		"2\t民生服务\t就业帮扶培训\t由县人力资源和社会保障局负责开展就业帮扶培训\n"
+	tw, _ := mustParse(t, "panjin.txt", []byte(doc))
+	if tw.Name != "潘津镇" || tw.City != "伊宁县" {
+		t.Errorf("township = %q, %q, want 潘津镇, 伊宁县", tw.Name, tw.City)
+	}
+	checkItems(t, "other layouts", tw, []string{
+		`C1 乡村振兴|雨露计划|["县教育局","县农业农村局"] lead[县教育局: 推送学生数据][县农业农村局: 复核材料 | 发放资金] town[: 宣传政策 | 收集信息]`,
+		`R1 民生服务|工伤认定调查|[] handover{县人力资源和社会保障局|由县人社局负责}`,
+		`R2 民生服务|就业帮扶培训|[] handover{县人力资源和社会保障局|由县人力资源和社会保障局负责开展就业帮扶培训}`,
+	})
 }

@@ -464,15 +464,15 @@ func mentionAt(s string, levels []string, dir *bot.Directory, known map[string]b
 	}
 	for j := len(ends) - 1; j >= 1; j-- {
 		g := rest[:ends[j]]
-		name := joinPrefix(p, g)
+		name := s[:len(p)+ends[j]] // p + g, without allocating
 		if b, ok := dir.Lookup(name); ok {
-			return b.Name, len(p) + ends[j]
+			return b.Name, len(name)
 		}
 		if known[g] {
-			return joinPrefix(p, g), len(p) + ends[j]
+			return joinPrefix(p, g), len(name)
 		}
 		if _, ok := canonical[g]; ok {
-			return canonicalName(name), len(p) + ends[j]
+			return canonicalName(name), len(name)
 		}
 	}
 	// 市场监督管理局, 市监局: the city's, with the 市 merged.

@@ -206,3 +206,16 @@ func TestMarkAt(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaceOfMore(t *testing.T) {
+	tests := []struct{ heading, township, city string }{
+		{"附件2：伊宁市喀尔墩乡配合履职事项清单", "喀尔墩乡", "伊宁市"},
+		{"一、伊宁县潘津镇基本履职事项清单", "潘津镇", "伊宁县"},
+	}
+	for _, tt := range tests {
+		town, city := placeOf(tt.heading)
+		if town != tt.township || city != tt.city {
+			t.Errorf("placeOf(%q) = %q, %q, want %q, %q", tt.heading, town, city, tt.township, tt.city)
+		}
+	}
+}

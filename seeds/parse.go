@@ -104,6 +104,10 @@ func (p *parser) row(r row) {
 		p.title(r, strings.Join(r.cells[:n], " "))
 		return
 	}
+	if t, ok := loneCell(r.cells[:n]); ok && kindOf(t) != "" && strings.HasSuffix(headingCore(clean(t)), "清单") {
+		p.title(r, t) // a spreadsheet title that is not in the first column
+		return
+	}
 	first := clean(r.cells[0])
 	switch {
 	case isHeaderCell(first):
@@ -139,7 +143,7 @@ func (p *parser) title(r row, text string) {
 		return
 	}
 	core := headingCore(t)
-	kind := kindOf(core)
+	kind := kindOf(t)
 	tableHeading := strings.HasSuffix(core, "清单") || strings.HasSuffix(core, "事项")
 	if hashed || r.reset || tableHeading || utf8.RuneCountInString(t) <= 30 {
 		p.place(r, core)
@@ -411,7 +415,7 @@ func kindOrder(k bot.Kind) int {
 // false when the cell names neither a body nor the end of the work.
 func (p *parser) handover(d *draft, home string, levels []string) (bot.Handover, bool) {
 	if len(d.body) > 0 || len(d.how) > 0 {
-		body := clean(strings.Join(d.body, ""))
+		body := stripHowLabel(clean(strings.Join(d.body, "")))
 		how := stripHowLabel(clean(strings.Join(d.how, " ")))
 		if body == "" || noLongerDone(body) || isNone(body) {
 			if how == "" {
@@ -426,6 +430,10 @@ func (p *parser) handover(d *draft, home string, levels []string) (bot.Handover,
 	for _, label := range []string{"承接方式", "工作方式"} {
 		if i := strings.Index(t, label); i >= 0 {
 			body := trimPunct(t[:i])
+			if k := strings.LastIndexAny(body, "：:"); k >= 0 {
+				_, w := utf8.DecodeRuneInString(body[k:])
+				body = strings.TrimSpace(body[k+w:]) // 承接部门：市人社局；承接方式：…
+			}
 			how := stripHowLabel(t[i:])
 			if body == "" {
 				break
@@ -452,8 +460,9 @@ func (p *parser) handover(d *draft, home string, levels []string) (bot.Handover,
 	return bot.Handover{How: t}, false
 }
 
+// stripHowLabel removes a leading label (承接方式：) from a cell.
 func stripHowLabel(s string) string {
-	for _, label := range []string{"承接方式", "工作方式"} {
+	for _, label := range []string{"承接方式", "工作方式", "承接部门", "承接单位"} {
 		if strings.HasPrefix(s, label) {
 			s = strings.TrimLeft(s[len(label):], "：: ")
 		}
@@ -565,17 +574,30 @@ func placeOf(t string) (township, city string) {
 
 // placeStart walks back from rs[end-1] to the start of a place name: after
 // the suffix of the place above it (州, 市, 县, 区…), as long as that leaves
-// at least two characters (伊州区 is a district of 哈密市).
+// at least two characters (伊州区 is a district of 哈密市), or after anything
+// that is not a Chinese character (附件2：).
 func placeStart(rs []rune, end int) int {
 	i := end
 	for i > 0 {
 		r := rs[i-1]
-		if strings.ContainsRune("省州市县区旗盟", r) && end-i >= 2 {
+		if !isHan(r) || strings.ContainsRune("省州市县区旗盟", r) && end-i >= 2 {
 			break
 		}
 		i--
 	}
 	return i
+}
+
+// loneCell returns the only non-blank cell of a row.
+func loneCell(cells []string) (string, bool) {
+	var t string
+	n := 0
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			t, n = c, n+1
+		}
+	}
+	return t, n == 1
 }
 
 // isSeq reports whether a first cell holds a 序号.

@@ -393,12 +393,10 @@ func headingTail(raw string) int {
 	t := strings.TrimRightFunc(raw, isSpace)
 	// A name is at most 30 characters (and a few stray spaces): look no
 	// further back, so that long text with many markers stays linear.
-	off := 0
-	if len(t) > 200 {
-		off = len(t) - 200
-		for off < len(t) && !utf8.RuneStart(t[off]) {
-			off++
-		}
+	off := len(t)
+	for n := 0; n < 40 && off > 0; n++ {
+		_, w := utf8.DecodeLastRuneInString(t[:off])
+		off -= w
 	}
 	w := t[off:]
 	if k := strings.LastIndexAny(w, "。；;！!？?"); k >= 0 {
@@ -410,7 +408,7 @@ func headingTail(raw string) int {
 	for k := len(w); k > 0; {
 		r, n := utf8.DecodeLastRuneInString(w[:k])
 		k -= n
-		if isSpace(r) && isBodyName(clean(w[k:])) {
+		if isSpace(r) && strings.ContainsRune("市县区州乡镇省旗自地", firstRune(strings.TrimLeftFunc(w[k:], isSpace))) && isBodyName(clean(w[k:])) {
 			return off + k
 		}
 	}

@@ -21,8 +21,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("report", "[-json] [-since 7d] [-db PATH] [-config FILE]", stderr)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	sinceFlag := fs.String("since", "7d", "period covered, back from now: 7d, 24h, 30m, 2w, or a date 2006-01-02")
-	dbPath := fs.String("db", "", "question log `PATH` (default <data>/dutybot.db, data from the configuration or DUTYBOT_DATA)")
-	configPath := fs.String("config", "", "configuration `FILE` (default $DUTYBOT_CONFIG), read for the data folder")
+	dbPath := fs.String("db", "", "question log `PATH` (default <data>/dutybot.db, data from the configuration or DUTYBOT_DATA; with postgres.url or DUTYBOT_POSTGRES_URL, that PostgreSQL database)")
+	configPath := fs.String("config", "", "configuration `FILE` (default $DUTYBOT_CONFIG), read for the data folder and postgres.url")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -37,16 +37,18 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dutybot report: -since: %v\n", err)
 		return 2
 	}
-	path := *dbPath
+	path, pgURL := *dbPath, ""
 	if path == "" {
 		cfg, err := LoadConfig(*configPath, os.LookupEnv)
 		if err != nil {
 			fmt.Fprintf(stderr, "dutybot report: %v\n", err)
 			return 1
 		}
-		path = cfg.DBPath()
+		path, pgURL = cfg.DBPath(), cfg.Postgres.URL
 	}
-	store, err := qlog.OpenExisting(path)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	store, err := openReportLog(ctx, path, pgURL)
 	if err != nil {
 		if errors.Is(err, qlog.ErrNoDatabase) {
 			fmt.Fprintf(stderr, "dutybot report: %v (nothing logged yet, or give -db PATH)\n", err)
@@ -56,8 +58,6 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer store.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	rep, err := store.Report(ctx, qlog.ReportOptions{Since: since, Until: now})
 	if err != nil {
 		fmt.Fprintf(stderr, "dutybot report: %v\n", err)

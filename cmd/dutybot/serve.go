@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -103,6 +104,9 @@ type Main struct {
 	bgDone   chan struct{}
 	reloadMu sync.Mutex // one reload at a time
 	names    itemNames
+	// closeShared closes the connections to the engines replicas share
+	// (scale.go); nil before Run.
+	closeShared func() error
 }
 
 // NewMain returns a Main with the default configuration, printing to stdout
@@ -190,30 +194,36 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	log := m.Logger
 	ginRelease()
-	if cfg.Redis.URL != "" {
-		log.Warn("redis.url is set but this build keeps sessions, dedupe and rate limits in memory", "setting", "redis.url")
-	}
-	if cfg.Postgres.URL != "" {
-		log.Warn("postgres.url is set but this build logs questions to SQLite", "setting", "postgres.url")
-	}
-
-	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
-		return fmt.Errorf("data folder: %w", err)
-	}
-	store, err := qlog.Open(cfg.DBPath())
+	// Several replicas: state in Redis, the log in PostgreSQL, when
+	// configured; otherwise every field is nil and the defaults below stay.
+	shared, closeShared, err := openShared(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	m.closeShared = closeShared
+
+	store := shared.Store
+	if store == nil {
+		if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
+			return fmt.Errorf("data folder: %w", err)
+		}
+		if store, err = qlog.Open(cfg.DBPath()); err != nil {
+			return err
+		}
+	}
 	m.Store = store
 	m.Metrics = handlers.NewMetrics()
+	if err := shared.Register(m.Metrics.Registry()); err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
 	m.Log = qlog.NewWriter(store, qlog.WriterOptions{
 		Logger: log,
 		OnDrop: m.Metrics.AddLogDrops,
 		Names:  m.names.name,
 	})
 
-	opts := bot.Options{Recorder: m.Log}
-	if cfg.RateLimit > 0 {
+	opts := bot.Options{Recorder: m.Log, Sessions: shared.Sessions, Limiter: shared.Limiter}
+	if cfg.RateLimit > 0 && opts.Limiter == nil {
 		opts.Limiter = bot.NewMemoryLimiter(cfg.RateLimit)
 	}
 	b, cat, err := app.NewBot(opts, cfg.Synonyms, cfg.Documents...)
@@ -239,6 +249,8 @@ func (m *Main) Run(ctx context.Context) error {
 		WeComAESKey:    cfg.WeComBot.EncodingAESKey,
 		Logger:         log,
 		Metrics:        m.Metrics,
+		Dedupe:         shared.Dedupe,
+		WeChatCache:    shared.WeChatCache,
 		Ready:          m.ready,
 		Extra:          m.adminRoutes,
 	})
@@ -272,7 +284,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go m.background(bg)
 
 	fmt.Fprintln(m.Stdout, m.startLine())
-	log.Info("started", "addr", m.Addr(), "townships", len(b.Library().Townships), "db", cfg.DBPath(),
+	log.Info("started", "addr", m.Addr(), "townships", len(b.Library().Townships), "db", logWhere(cfg),
 		"wechat", cfg.WeChat.Enabled(), "wecom_bot", cfg.WeComBot.Enabled(), "admin", cfg.AdminToken != "",
 		"rate_limit", cfg.RateLimit)
 	return nil
@@ -313,7 +325,10 @@ func (m *Main) startLine() string {
 		ch = append(ch, "wecom bot "+cfg.WeComBot.Path)
 	}
 	fmt.Fprintf(&sb, " | channels: %s", strings.Join(ch, ", "))
-	fmt.Fprintf(&sb, " | log %s", cfg.DBPath())
+	fmt.Fprintf(&sb, " | log %s", logWhere(cfg))
+	if cfg.Redis.URL != "" {
+		sb.WriteString(" | state in redis")
+	}
 	if cfg.AdminToken != "" {
 		sb.WriteString(" | admin API on")
 	} else {
@@ -445,6 +460,12 @@ func (m *Main) Close() error {
 		}
 		m.Store = nil
 	}
+	if m.closeShared != nil {
+		if err := m.closeShared(); err != nil {
+			errs = append(errs, fmt.Errorf("close redis: %w", err))
+		}
+		m.closeShared = nil
+	}
 	return errors.Join(errs...)
 }
 
@@ -457,6 +478,21 @@ func (m *Main) adminRoutes(e *gin.Engine) {
 	g := e.Group("/api/admin", m.adminAuth)
 	g.GET("/report", m.adminReport)
 	g.POST("/reload", m.adminReload)
+	// Go's profiler, for an operator chasing a slow or growing server.
+	g.GET("/debug/pprof/*name", func(c *gin.Context) {
+		switch name := strings.TrimPrefix(c.Param("name"), "/"); name {
+		case "", "index":
+			pprof.Index(c.Writer, c.Request)
+		case "profile":
+			pprof.Profile(c.Writer, c.Request)
+		case "trace":
+			pprof.Trace(c.Writer, c.Request)
+		case "cmdline", "symbol":
+			c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": "not found"})
+		default:
+			pprof.Handler(name).ServeHTTP(c.Writer, c.Request)
+		}
+	})
 }
 
 // adminAuth checks Authorization: Bearer <token> in constant time.

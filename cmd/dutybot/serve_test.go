@@ -134,7 +134,7 @@ func TestServeEndToEnd(t *testing.T) {
 		"DUTYBOT_WECHAT_TOKEN", "DUTYBOT_WECHAT_AESKEY", "DUTYBOT_WECHAT_APPID", "DUTYBOT_WECOM_BOT_TOKEN", "DUTYBOT_WECOM_BOT_AESKEY"} {
 		t.Setenv(k, "")
 	}
-	t.Setenv("DUTYBOT_LOG_LEVEL", "warn")
+	t.Setenv("DUTYBOT_LOG_LEVEL", "info")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
@@ -218,7 +218,7 @@ func TestServeRefusesInvalidConfig(t *testing.T) {
 	t.Setenv("DUTYBOT_DATA", t.TempDir())
 	t.Setenv("DUTYBOT_WECHAT_TOKEN", "spamtest")
 	t.Setenv("DUTYBOT_WECHAT_APPID", testAppID)
-	t.Setenv("DUTYBOT_WECHAT_AESKEY", "abcdefghijklmnopqrstuvwxyz0123456789ABCDE") // 42
+	t.Setenv("DUTYBOT_WECHAT_AESKEY", testAESKey[:42])
 	var stdout, stderr bytes.Buffer
 	code := runServe(context.Background(), []string{"-addr", "127.0.0.1:0"}, &stdout, &stderr)
 	if code != 1 {
@@ -227,7 +227,7 @@ func TestServeRefusesInvalidConfig(t *testing.T) {
 	if !strings.Contains(stderr.String(), "wechat.encoding_aes_key: must be 43 characters (got 42)") {
 		t.Errorf("stderr does not name the field:\n%s", stderr.String())
 	}
-	if strings.Contains(stderr.String(), "abcdefghijklmnopqrstuvwxyz0123456789ABCDE") {
+	if strings.Contains(stderr.String(), testAESKey[:42]) {
 		t.Error("stderr shows the key")
 	}
 	if stdout.Len() != 0 {

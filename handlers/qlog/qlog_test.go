@@ -115,19 +115,19 @@ func TestWriteStoresHashNotUser(t *testing.T) {
 	if err := s.Write(context.Background(), []Entry{{Question: &r, Names: []string{"残疾人证办理"}}}); err != nil {
 		t.Fatal(err)
 	}
-	var user, text, dec, name string
+	var user, text, dec, ref, name, refs, scores string
 	var ts, lat int64
-	var score float64
-	err := s.DB().QueryRow(`SELECT q.user_hash, q.text, q.decision, q.ts, q.latency_us, r.name, r.score
-		FROM questions q JOIN answer_refs r ON r.question_id = q.id`).Scan(&user, &text, &dec, &ts, &lat, &name, &score)
+	err := s.DB().QueryRow(`SELECT user_hash, text, decision, ts, latency_us, ref, name, refs, scores FROM questions`).
+		Scan(&user, &text, &dec, &ts, &lat, &ref, &name, &refs, &scores)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if user != s.UserHash(bot.WeChat, r.User) || strings.Contains(user, "oyOR") {
 		t.Errorf("stored user %q, want the salted hash", user)
 	}
-	if text != r.Text || dec != "answer" || ts != t0.UnixMilli() || lat != 1500 || name != "残疾人证办理" || score != 3.5 {
-		t.Errorf("stored %q %q %d %d %q %v", text, dec, ts, lat, name, score)
+	if text != r.Text || dec != "answer" || ts != t0.UnixMilli() || lat != 1500 || ref != "B12" || name != "残疾人证办理" ||
+		refs != "B12" || scores != "3.500" {
+		t.Errorf("stored %q %q %d %d %q %q %q %q", text, dec, ts, lat, ref, name, refs, scores)
 	}
 	// No column anywhere holds the raw OpenID.
 	var dump strings.Builder
@@ -169,8 +169,20 @@ func TestRetriedMessageLoggedOnce(t *testing.T) {
 	if n := count(t, s, `SELECT COUNT(*) FROM questions`); n != 4 {
 		t.Errorf("%d questions logged, want 4 (the retries once)", n)
 	}
-	if n := count(t, s, `SELECT COUNT(*) FROM answer_refs`); n != 4 {
-		t.Errorf("%d refs logged, want 4", n)
+	if n := count(t, s, `SELECT COUNT(*) FROM questions WHERE refs = 'B3' AND ref = 'B3'`); n != 4 {
+		t.Errorf("%d questions with their refs, want 4", n)
+	}
+	// Many rows and a retry in one batch, more than one INSERT holds.
+	var es []Entry
+	for i := range 3*rowsPerInsert + 5 {
+		r := rec("u2", fmt.Sprint("big", i%(2*rowsPerInsert)), "低保", bot.DecideChoice, "B20", "B21")
+		es = append(es, Entry{Question: &r})
+	}
+	if err := s.Write(ctx, es); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM questions WHERE msg_id LIKE 'big%' AND refs = 'B20 B21'`); n != 2*rowsPerInsert {
+		t.Errorf("%d questions from the big batch, want %d", n, 2*rowsPerInsert)
 	}
 }
 
@@ -262,7 +274,7 @@ func TestWriterFlushesOnClose(t *testing.T) {
 	if n := count(t, s, `SELECT COUNT(*) FROM feedback`); n != 1 {
 		t.Errorf("%d feedback rows, want 1", n)
 	}
-	if n := count(t, s, `SELECT COUNT(*) FROM answer_refs WHERE name = '喀尔墩乡/B1'`); n != 500 {
+	if n := count(t, s, `SELECT COUNT(*) FROM questions WHERE name = '喀尔墩乡/B1'`); n != 500 {
 		t.Errorf("%d refs named by Names, want 500", n)
 	}
 	if w.Written() != 501 || w.Dropped() != 0 {
@@ -323,7 +335,7 @@ func TestWriterQueueFull(t *testing.T) {
 		return nil
 	})
 	var logs bytes.Buffer
-	w := NewWriter(sink, WriterOptions{QueueSize: 10, BatchSize: 5, Logger: quietLogger(&logs)})
+	w := NewWriter(sink, WriterOptions{QueueSize: 10, BatchSize: 5, MaxDelay: -1, Logger: quietLogger(&logs)})
 	w.RecordQuestion(rec("u", "first", "q", bot.DecideAnswer)) // taken by the writer, which blocks
 	waitFor(t, func() bool { return w.Len() == 0 })
 	for i := range 30 {
@@ -530,5 +542,25 @@ func TestReportEmpty(t *testing.T) {
 	b, _ := json.Marshal(rep)
 	if string(b) != `{"questions":0,"by_day":[],"top_items":[],"unanswered":[],"not_useful":[]}` {
 		t.Errorf("empty report = %s", b)
+	}
+}
+
+// BenchmarkStoreWrite is the cost of logging one question, in batches of
+// 200 as the Writer makes them under load.
+func BenchmarkStoreWrite(b *testing.B) {
+	s := MustOpen(b)
+	ctx := context.Background()
+	batch := make([]Entry, 200)
+	n := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i += len(batch) {
+		for j := range batch {
+			n++
+			r := rec(fmt.Sprint("user", n%5000), fmt.Sprint(n), "宅基地审批怎么办理", bot.DecideAnswer, "B12")
+			batch[j] = Entry{Question: &r, Names: []string{"宅基地审批"}}
+		}
+		if err := s.Write(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

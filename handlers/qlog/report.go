@@ -120,10 +120,9 @@ func (s *Store) Report(ctx context.Context, opts ReportOptions) (*Report, error)
 
 	// The items of clear answers: a numbered choice is not counted, the
 	// pick that follows it is.
-	rows, err = s.db.QueryContext(ctx, s.d.Rebind(`SELECT q.township, r.ref, MAX(r.name), COUNT(*)
-		FROM answer_refs r JOIN questions q ON q.id = r.question_id
-		WHERE q.ts >= ? AND q.ts < ? AND q.decision = 'answer'
-		GROUP BY q.township, r.ref ORDER BY 4 DESC, 2 LIMIT ?`), from, to, opts.Top)
+	rows, err = s.db.QueryContext(ctx, s.d.Rebind(`SELECT township, ref, MAX(name), COUNT(*) FROM questions
+		WHERE ts >= ? AND ts < ? AND decision = 'answer' AND ref <> ''
+		GROUP BY township, ref ORDER BY 4 DESC, 2 LIMIT ?`), from, to, opts.Top)
 	if err != nil {
 		return nil, fmt.Errorf("top items: %w", err)
 	}
@@ -193,7 +192,7 @@ func (s *Store) notUseful(ctx context.Context, from, to int64) ([]NotUseful, err
 		key := township + "\x00" + refs
 		n := byKey[key]
 		if n == nil {
-			n = &NotUseful{Township: township, Refs: splitLines(refs), Names: splitLines(names), Questions: []string{}}
+			n = &NotUseful{Township: township, Refs: splitSpaces(refs), Names: splitLines(names), Questions: []string{}}
 			byKey[key] = n
 			out = append(out, n)
 		}
@@ -234,6 +233,14 @@ func splitLines(s string) []string {
 		return []string{}
 	}
 	return strings.Split(s, "\n")
+}
+
+func splitSpaces(s string) []string {
+	f := strings.Fields(s)
+	if f == nil {
+		return []string{}
+	}
+	return f
 }
 
 func contains(list []string, s string) bool {

@@ -83,7 +83,11 @@ var migrations = []migration{
 		)`,
 		// One row per question answered. ts is unix milliseconds;
 		// user_hash is HMAC(salt, channel, user id), never the id itself;
-		// msg_id is the channel's message id ('' when it has none).
+		// msg_id is the channel's message id ('' when it has none). ref and
+		// name are the first item of the answer (or choice) and its name
+		// at the time, '' when none; refs and scores are all of them,
+		// space-separated, best first. One row per question, no side
+		// table: on a small server the log must cost little per question.
 		`CREATE TABLE questions (
 			id         {{autoid}},
 			ts         BIGINT NOT NULL,
@@ -93,25 +97,18 @@ var migrations = []migration{
 			msg_id     TEXT NOT NULL,
 			text       TEXT NOT NULL,
 			decision   TEXT NOT NULL,
-			latency_us BIGINT NOT NULL
+			latency_us BIGINT NOT NULL,
+			ref        TEXT NOT NULL,
+			name       TEXT NOT NULL,
+			refs       TEXT NOT NULL,
+			scores     TEXT NOT NULL
 		)`,
 		// A retried message (same channel and message id) is logged once.
 		`CREATE UNIQUE INDEX questions_msg ON questions (channel, msg_id) WHERE msg_id <> ''`,
 		`CREATE INDEX questions_ts ON questions (ts)`,
-		`CREATE INDEX questions_user ON questions (user_hash, channel, id)`,
-		// The items an answer named (or a choice offered), best first,
-		// with the item's name as it was then.
-		`CREATE TABLE answer_refs (
-			question_id BIGINT NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
-			pos         INTEGER NOT NULL,
-			ref         TEXT NOT NULL,
-			name        TEXT NOT NULL,
-			score       DOUBLE PRECISION NOT NULL,
-			PRIMARY KEY (question_id, pos)
-		)`,
-		`CREATE INDEX answer_refs_ref ON answer_refs (ref)`,
 		// 有用/没用 and WeCom 👍/👎. question_id links the question rated
-		// when it could be found; refs and names are newline-separated.
+		// when it could be found; refs are space-separated, names
+		// newline-separated.
 		`CREATE TABLE feedback (
 			id          {{autoid}},
 			ts          BIGINT NOT NULL,

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -167,8 +168,8 @@ func (s *Store) Ping(ctx context.Context) error {
 // Write stores a batch in one transaction. A question whose channel and
 // message id are already logged (a retried message) is skipped. Feedback
 // is linked to the question rated: by message id when known, else to the
-// same user's latest question with the same text, else to the user's
-// latest answered question.
+// same user's latest question before it with the same text, else to the
+// user's latest answered question of the day before it.
 func (s *Store) Write(ctx context.Context, batch []Entry) error {
 	if len(batch) == 0 {
 		return nil
@@ -178,17 +179,23 @@ func (s *Store) Write(ctx context.Context, batch []Entry) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	w := batchWriter{s: s, tx: tx}
-	for i := range batch {
-		e := &batch[i]
-		switch {
-		case e.Question != nil:
-			err = w.question(ctx, e.Question, e.Names)
-		case e.Feedback != nil:
-			err = w.feedback(ctx, e.Feedback, e.Names)
+	// Questions first, many rows per statement (the per-statement cost is
+	// most of the cost of a row); then the feedback, which may rate a
+	// question of the same batch.
+	var qs []Entry
+	for _, e := range batch {
+		if e.Question != nil {
+			qs = append(qs, e)
 		}
-		if err != nil {
-			return err
+	}
+	if err := s.insertQuestions(ctx, tx, qs); err != nil {
+		return err
+	}
+	for _, e := range batch {
+		if e.Feedback != nil {
+			if err := s.insertFeedback(ctx, tx, e.Feedback, e.Names); err != nil {
+				return err
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -197,60 +204,76 @@ func (s *Store) Write(ctx context.Context, batch []Entry) error {
 	return nil
 }
 
-type batchWriter struct {
-	s          *Store
-	tx         *sql.Tx
-	insQ, insR *sql.Stmt
-}
+// rowsPerInsert is how many questions one INSERT carries: 13 parameters a
+// row stays far below the engines' limits (SQLite 32766, PostgreSQL 65535).
+const rowsPerInsert = 64
 
-func (w *batchWriter) prepare(ctx context.Context, p **sql.Stmt, q string) (*sql.Stmt, error) {
-	if *p == nil {
-		st, err := w.tx.PrepareContext(ctx, w.s.d.Rebind(q))
+const questionColumns = 13
+
+func (s *Store) insertQuestions(ctx context.Context, tx *sql.Tx, qs []Entry) error {
+	var full *sql.Stmt
+	args := make([]any, 0, rowsPerInsert*questionColumns)
+	for len(qs) > 0 {
+		n := min(len(qs), rowsPerInsert)
+		args = args[:0]
+		for _, e := range qs[:n] {
+			args = s.questionArgs(args, e.Question, e.Names)
+		}
+		var err error
+		if n == rowsPerInsert {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, s.insertQuestionsSQL(n)); err != nil {
+					return fmt.Errorf("prepare question insert: %w", err)
+				}
+				defer full.Close()
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, s.insertQuestionsSQL(n), args...)
+		}
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("insert questions: %w", err)
 		}
-		*p = st
-	}
-	return *p, nil
-}
-
-func (w *batchWriter) question(ctx context.Context, r *bot.Record, names []string) error {
-	insQ, err := w.prepare(ctx, &w.insQ, `INSERT INTO questions (ts, township, channel, user_hash, msg_id, text, decision, latency_us)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`)
-	if err != nil {
-		return fmt.Errorf("prepare question insert: %w", err)
-	}
-	var id int64
-	err = insQ.QueryRowContext(ctx, r.Time.UnixMilli(), r.Township, string(r.Channel), w.s.UserHash(r.Channel, r.User),
-		r.MessageID, clipText(r.Text), string(r.Decision), r.Latency.Microseconds()).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil // a retried message, logged already
-	}
-	if err != nil {
-		return fmt.Errorf("insert question: %w", err)
-	}
-	if len(r.Refs) == 0 {
-		return nil
-	}
-	insR, err := w.prepare(ctx, &w.insR, `INSERT INTO answer_refs (question_id, pos, ref, name, score) VALUES (?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("prepare ref insert: %w", err)
-	}
-	for i, ref := range r.Refs {
-		var score float64
-		if i < len(r.Scores) {
-			score = r.Scores[i]
-		}
-		if _, err := insR.ExecContext(ctx, id, i, ref, nameAt(names, i), score); err != nil {
-			return fmt.Errorf("insert ref: %w", err)
-		}
+		qs = qs[n:]
 	}
 	return nil
 }
 
-func (w *batchWriter) feedback(ctx context.Context, f *bot.Feedback, names []string) error {
-	hash := w.s.UserHash(f.Channel, f.User)
-	qid, err := w.findQuestion(ctx, f, hash)
+func (s *Store) insertQuestionsSQL(rows int) string {
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO questions (ts, township, channel, user_hash, msg_id, text, decision, latency_us, ref, name, refs, scores) VALUES `)
+	for i := range rows {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	// A retried message is already logged; keep the first.
+	sb.WriteString(" ON CONFLICT DO NOTHING")
+	return s.d.Rebind(sb.String())
+}
+
+func (s *Store) questionArgs(args []any, r *bot.Record, names []string) []any {
+	var ref, name string
+	if len(r.Refs) > 0 {
+		ref, name = r.Refs[0], nameAt(names, 0)
+	}
+	scores := make([]string, len(r.Refs))
+	for i := range r.Refs {
+		var sc float64
+		if i < len(r.Scores) {
+			sc = r.Scores[i]
+		}
+		scores[i] = strconv.FormatFloat(sc, 'f', 3, 64)
+	}
+	return append(args, r.Time.UnixMilli(), r.Township, string(r.Channel), s.UserHash(r.Channel, r.User),
+		r.MessageID, clipText(r.Text), string(r.Decision), r.Latency.Microseconds(),
+		ref, name, strings.Join(r.Refs, " "), strings.Join(scores, " "))
+}
+
+func (s *Store) insertFeedback(ctx context.Context, tx *sql.Tx, f *bot.Feedback, names []string) error {
+	hash := s.UserHash(f.Channel, f.User)
+	qid, err := s.findQuestion(ctx, tx, f, hash)
 	if err != nil {
 		return fmt.Errorf("find rated question: %w", err)
 	}
@@ -258,20 +281,22 @@ func (w *batchWriter) feedback(ctx context.Context, f *bot.Feedback, names []str
 	if f.Useful {
 		useful = 1
 	}
-	if _, err := w.tx.ExecContext(ctx, w.s.d.Rebind(`INSERT INTO feedback (ts, question_id, township, channel, user_hash, question, refs, names, useful, reason)
+	if _, err := tx.ExecContext(ctx, s.d.Rebind(`INSERT INTO feedback (ts, question_id, township, channel, user_hash, question, refs, names, useful, reason)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		f.Time.UnixMilli(), qid, f.Township, string(f.Channel), hash, clipText(f.Question),
-		strings.Join(f.Refs, "\n"), strings.Join(names, "\n"), useful, clipText(f.Reason)); err != nil {
+		strings.Join(f.Refs, " "), strings.Join(names, "\n"), useful, clipText(f.Reason)); err != nil {
 		return fmt.Errorf("insert feedback: %w", err)
 	}
 	return nil
 }
 
 // findQuestion returns the id of the question a feedback rates, or nil.
-func (w *batchWriter) findQuestion(ctx context.Context, f *bot.Feedback, hash string) (any, error) {
+// The lookups by user go through the time index: a rated answer is at
+// most a day old (sessions last half an hour).
+func (s *Store) findQuestion(ctx context.Context, tx *sql.Tx, f *bot.Feedback, hash string) (any, error) {
 	try := func(q string, args ...any) (any, error) {
 		var id int64
-		err := w.tx.QueryRowContext(ctx, w.s.d.Rebind(q), args...).Scan(&id)
+		err := tx.QueryRowContext(ctx, s.d.Rebind(q), args...).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil
 		}
@@ -288,14 +313,16 @@ func (w *batchWriter) findQuestion(ctx context.Context, f *bot.Feedback, hash st
 	if hash == "" {
 		return nil, nil
 	}
+	to := f.Time.UnixMilli()
+	from := to - 24*time.Hour.Milliseconds()
 	if f.Question != "" {
-		if id, err := try(`SELECT id FROM questions WHERE user_hash = ? AND channel = ? AND text = ? ORDER BY id DESC LIMIT 1`,
-			hash, string(f.Channel), clipText(f.Question)); id != nil || err != nil {
+		if id, err := try(`SELECT id FROM questions WHERE ts >= ? AND ts <= ? AND user_hash = ? AND channel = ? AND text = ?
+			ORDER BY ts DESC, id DESC LIMIT 1`, from, to, hash, string(f.Channel), clipText(f.Question)); id != nil || err != nil {
 			return id, err
 		}
 	}
-	return try(`SELECT id FROM questions WHERE user_hash = ? AND channel = ?
-		AND decision IN ('answer', 'choice', 'body', 'categories') ORDER BY id DESC LIMIT 1`, hash, string(f.Channel))
+	return try(`SELECT id FROM questions WHERE ts >= ? AND ts <= ? AND user_hash = ? AND channel = ?
+		AND decision IN ('answer', 'choice', 'body', 'categories') ORDER BY ts DESC, id DESC LIMIT 1`, from, to, hash, string(f.Channel))
 }
 
 func nameAt(names []string, i int) string {

@@ -18,6 +18,10 @@ type WriterOptions struct {
 	QueueSize int
 	// BatchSize is the most records written in one transaction. Default 256.
 	BatchSize int
+	// MaxDelay is how long the writer waits for more records after the
+	// first of a batch: committing one transaction per record costs more
+	// than the records. Default 100 ms; negative writes at once.
+	MaxDelay time.Duration
 	// WriteTimeout bounds one batch. Default 10 s.
 	WriteTimeout time.Duration
 	// Logger receives the warnings about lost records. Default slog.Default().
@@ -77,6 +81,9 @@ func NewWriter(sink Sink, opts WriterOptions) *Writer {
 	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 256
+	}
+	if opts.MaxDelay == 0 {
+		opts.MaxDelay = 100 * time.Millisecond
 	}
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 10 * time.Second
@@ -183,6 +190,8 @@ func (w *Writer) run() {
 	defer close(w.done)
 	batch := make([]Entry, 0, w.opts.BatchSize)
 	var markers []chan struct{}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	open := true
 	for open {
 		it, ok := <-w.queue
@@ -198,18 +207,43 @@ func (w *Writer) run() {
 			}
 		}
 		add(it)
-	drain:
-		for len(batch) < w.opts.BatchSize {
+		// Gather more: what is queued now, then what arrives within
+		// MaxDelay, until the batch is full, a Flush asks for it or the
+		// writer closes.
+		var wait <-chan time.Time
+		if w.opts.MaxDelay > 0 {
+			timer.Reset(w.opts.MaxDelay)
+			wait = timer.C
+		}
+	gather:
+		for len(batch) < w.opts.BatchSize && len(markers) == 0 {
 			select {
 			case it, ok := <-w.queue:
 				if !ok {
 					open = false
-					break drain
+					break gather
 				}
 				add(it)
+				continue
 			default:
-				break drain
 			}
+			if wait == nil {
+				break
+			}
+			select {
+			case it, ok := <-w.queue:
+				if !ok {
+					open = false
+					break gather
+				}
+				add(it)
+			case <-wait:
+				wait = nil
+				break gather
+			}
+		}
+		if wait != nil {
+			timer.Stop()
 		}
 		w.write(batch)
 		for _, m := range markers {

@@ -1,0 +1,351 @@
+package nlp
+
+import (
+	"math"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// A small made-up list, its synonym table and vocabulary.
+var (
+	smallTable = `
+残疾证 => 残疾人证
+老人补贴, 老年补贴 => 高龄津贴 / 老年人 补贴
+九十多 => 高龄 老年人
+狗 => 犬只
+狗咬人 => 犬只 伤人
+房子快塌了, 房子要塌 => 危房 / 住房安全
+低保, 吃低保 => 最低生活保障 / 生活困难 低收入
+盖房, 盖房子 => 建房 / 宅基地
+`
+	smallVocabulary = []string{"残疾人证", "高龄津贴", "宅基地", "犬只", "危房改造", "最低生活保障", "公益性墓地"}
+	smallDocs       = []Doc{
+		{ID: "D1", Fields: map[string]string{"name": "残疾人证办理", "steps": "指导申请人填写申请表、评定表；将残疾人证发放给残疾人。"}},
+		{ID: "D2", Fields: map[string]string{"name": "老年人高龄津贴的发放管理", "steps": "对八十周岁以上老年人发放高龄津贴。"}},
+		{ID: "D3", Fields: map[string]string{"name": "农村宅基地审批及建房审批管理", "steps": "受理宅基地和建房申请，组织实地审查。"}},
+		{ID: "D4", Fields: map[string]string{"name": "犬只管理", "steps": "对伤人犬只、流浪犬进行处置。"}},
+		{ID: "D5", Fields: map[string]string{"name": "农村危房改造", "steps": "开展住房安全鉴定，组织危房改造。"}},
+		{ID: "D6", Fields: map[string]string{"name": "生活困难群体救助", "steps": "对生活困难、低收入群体摸排、受理申请，发放救助金。"}},
+		{ID: "D7", Fields: map[string]string{"name": "公益性墓地管理", "steps": "负责公益性墓地日常管理。"}},
+		{ID: "D8", Fields: map[string]string{"name": "低保资金监督检查", "steps": "检查低保资金发放。"}},
+	}
+	smallFields = []Field{{Name: "name", Weight: 3}, {Name: "steps", Weight: 1}}
+)
+
+var (
+	smallOnce sync.Once
+	smallIx   *Index
+)
+
+func mustSmallIndex(tb testing.TB) *Index {
+	tb.Helper()
+	smallOnce.Do(func() {
+		smallIx = NewIndex(mustAnalyzer(tb, smallTable, smallVocabulary...), smallFields, smallDocs, Params{})
+	})
+	return smallIx
+}
+
+func hitIDs(r Result) []string {
+	var ids []string
+	for _, h := range r.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+func TestSearchRanking(t *testing.T) {
+	ix := mustSmallIndex(t)
+	tests := []struct {
+		q    string
+		want string // the expected first hit; "" for none
+	}{
+		{"残疾人证办理", "D1"},
+		{"办残疾证找谁", "D1"},        // synonym on a word
+		{"我家老人九十多了听说有补贴", "D2"}, // synonyms on the raw text
+		{"高龄津贴什么时候发", "D2"},
+		{"宅基地审批", "D3"},
+		{"儿子要盖房子", "D3"},
+		{"宅急地审批", "D3"},    // a typo: pinyin
+		{"高零津贴", "D2"},     // a typo: pinyin
+		{"公益性木地归谁管", "D7"}, // a typo after a known word
+		{"邻居家狗咬人了", "D4"},
+		{"狗把人咬了", "D4"},
+		{"房子快塌了咋办", "D5"},
+		{"今天星期几", ""},
+		{"谢谢", ""},
+	}
+	for _, tt := range tests {
+		r := ix.Search(tt.q, 3)
+		got := ""
+		if len(r.Hits) > 0 {
+			got = r.Hits[0].ID
+		}
+		if got != tt.want {
+			t.Errorf("Search(%q) = %v (terms %q), want %q first", tt.q, hitIDs(r), r.Terms, tt.want)
+		}
+	}
+}
+
+// The person's own words outweigh what the synonym table makes of them:
+// 低保 in a document beats its official wording.
+func TestOwnWordsOutweighExpansions(t *testing.T) {
+	ix := mustSmallIndex(t)
+	r := ix.Search("低保", 5)
+	if ids := hitIDs(r); len(ids) < 2 || ids[0] != "D8" || !slices.Contains(ids, "D6") {
+		t.Errorf("Search(低保) = %v, want D8 first and D6 too", ids)
+	}
+}
+
+func TestSearchTerms(t *testing.T) {
+	ix := mustSmallIndex(t)
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"残疾证", []string{"残疾证", "残疾", "残疾人证"}},
+		{"宅急地", []string{"宅基地"}},
+		{"房子快塌了", []string{"危房", "住房安全"}},
+		{"请问一下", nil},
+	}
+	for _, tt := range tests {
+		r := ix.Search(tt.q, 1)
+		for _, w := range tt.want {
+			if !slices.Contains(r.Terms, w) {
+				t.Errorf("Search(%q).Terms = %q, want %q", tt.q, r.Terms, w)
+			}
+		}
+		if tt.want == nil && len(r.Terms) > 0 {
+			t.Errorf("Search(%q).Terms = %q, want none", tt.q, r.Terms)
+		}
+	}
+}
+
+// Every score is explained exactly, and no hit beats Max.
+func TestSearchExplanations(t *testing.T) {
+	docs, a := mustFixture(t)
+	ix := NewIndex(a, fixtureFields, docs, Params{})
+	fieldNames := map[string]bool{}
+	for _, f := range fixtureFields {
+		fieldNames[f.Name] = true
+	}
+	for _, q := range sampleQuestions {
+		r := ix.Search(q, 10)
+		if len(r.Hits) > 10 {
+			t.Errorf("Search(%q, 10) returned %d hits", q, len(r.Hits))
+		}
+		for i, h := range r.Hits {
+			sum := 0.0
+			for _, m := range h.Matches {
+				sum += m.Score
+				if m.Score <= 0 || !fieldNames[m.Field] || m.Term == "" {
+					t.Errorf("Search(%q) %s: bad match %+v", q, h.ID, m)
+				}
+				if !slices.Contains(r.Terms, m.Term) {
+					t.Errorf("Search(%q) %s: match on %q, not one of the terms %q", q, h.ID, m.Term, r.Terms)
+				}
+			}
+			if sum != h.Score {
+				t.Errorf("Search(%q) %s: matches sum to %v, score %v", q, h.ID, sum, h.Score)
+			}
+			if h.Score <= 0 || h.Score > r.Max*(1+1e-12) {
+				t.Errorf("Search(%q) %s: score %v, max %v", q, h.ID, h.Score, r.Max)
+			}
+			if i > 0 && h.Score > r.Hits[i-1].Score {
+				t.Errorf("Search(%q): hits out of order at %d", q, i)
+			}
+		}
+	}
+}
+
+// All hits, and the best ones, agree whatever the limit.
+func TestSearchLimit(t *testing.T) {
+	docs, a := mustFixture(t)
+	ix := NewIndex(a, fixtureFields, docs, Params{})
+	for _, q := range sampleQuestions {
+		all := ix.Search(q, 0)
+		for _, limit := range []int{1, 3, 10} {
+			r := ix.Search(q, limit)
+			want := all.Hits[:min(limit, len(all.Hits))]
+			if !slices.Equal(hitIDs(r), hitIDs(Result{Hits: want})) {
+				t.Errorf("Search(%q, %d) = %v, want %v", q, limit, hitIDs(r), hitIDs(Result{Hits: want}))
+			}
+		}
+	}
+}
+
+// Equal documents keep their order.
+func TestSearchTies(t *testing.T) {
+	a := mustAnalyzer(t, "")
+	docs := []Doc{
+		{ID: "b", Fields: map[string]string{"name": "防汛抗旱"}},
+		{ID: "a", Fields: map[string]string{"name": "防汛抗旱"}},
+		{ID: "c", Fields: map[string]string{"name": "防汛抗旱"}},
+	}
+	ix := NewIndex(a, []Field{{Name: "name", Weight: 1}}, docs, Params{})
+	if got := hitIDs(ix.Search("防汛", 0)); !slices.Equal(got, []string{"b", "a", "c"}) {
+		t.Errorf("ties: %v, want b a c", got)
+	}
+	if got := hitIDs(ix.Search("防汛", 2)); !slices.Equal(got, []string{"b", "a"}) {
+		t.Errorf("ties with a limit: %v, want b a", got)
+	}
+}
+
+// BM25F by hand for one term in two fields.
+func TestBM25F(t *testing.T) {
+	a := mustAnalyzer(t, "")
+	docs := []Doc{
+		{ID: "x", Fields: map[string]string{"name": "防汛", "body": "防汛 抗旱 防汛"}},
+		{ID: "y", Fields: map[string]string{"name": "抗旱", "body": "抗旱"}},
+		{ID: "z", Fields: map[string]string{"name": "消防", "body": "消防 安全"}},
+	}
+	fields := []Field{{Name: "name", Weight: 3}, {Name: "body", Weight: 0.5}}
+	ix := NewIndex(a, fields, docs, Params{K1: 1.2, B: 0.75})
+	r := ix.Search("防汛", 0)
+	if len(r.Hits) != 1 || r.Hits[0].ID != "x" {
+		t.Fatalf("hits %v", hitIDs(r))
+	}
+	// name: len 1, avg 1; body: len 3, avg 7/3.
+	idf := math.Log(1 + (3-1+0.5)/(1+0.5))
+	tfName := 3 * 1 / (1 - 0.75 + 0.75*1/1.0)
+	tfBody := 0.5 * 2 / (1 - 0.75 + 0.75*3/(7.0/3))
+	tf := tfName + tfBody
+	want := idf * tf * 2.2 / (1.2 + tf)
+	if got := r.Hits[0].Score; math.Abs(got-want) > 1e-12 {
+		t.Errorf("score %v, want %v", got, want)
+	}
+	if len(r.Hits[0].Matches) != 2 {
+		t.Fatalf("matches %+v", r.Hits[0].Matches)
+	}
+	if m := r.Hits[0].Matches[0]; m.Field != "name" || math.Abs(m.Score-want*tfName/tf) > 1e-12 {
+		t.Errorf("name match %+v, want %v", m, want*tfName/tf)
+	}
+	// The only document with the term is the best it can be.
+	if math.Abs(r.Max-want) > 1e-12 {
+		t.Errorf("Max %v, want %v", r.Max, want)
+	}
+}
+
+func TestPinyinKey(t *testing.T) {
+	tests := []struct{ a, b string }{
+		{"宅急地", "宅基地"},
+		{"高零", "高龄"},
+		{"雨路", "雨露"},
+		{"传消", "传销"},
+		{"张", "赞"}, // zh/z and -ng/-n
+		{"陈", "岑"}, // ch/c
+		{"生", "森"}, // sh/s, -ng/-n
+		{"平", "贫"}, // -ing/-in
+	}
+	for _, tt := range tests {
+		ka, kb := pinyinKey(tt.a), pinyinKey(tt.b)
+		if ka == "" || ka != kb {
+			t.Errorf("pinyinKey(%q) = %q, pinyinKey(%q) = %q, want equal", tt.a, ka, tt.b, kb)
+		}
+	}
+	for _, s := range []string{"abc", "宅a", ""} {
+		if k := pinyinKey(s); k != "" {
+			t.Errorf("pinyinKey(%q) = %q, want none", s, k)
+		}
+	}
+	if k := pinyinKey("重"); k != "zon" {
+		t.Errorf("pinyinKey(重) = %q, want the most common reading zon(g)", k)
+	}
+}
+
+// A window of lone characters that is a word already is no typo, and a
+// real word that no document has is not replaced by a sound-alike.
+func TestPinyinOnlyForNonWords(t *testing.T) {
+	ix := mustSmallIndex(t)
+	r := ix.Search("房子", 5) // fang-zi would sound like 防治 if that were a term
+	for _, term := range r.Terms {
+		if term != "房子" {
+			t.Errorf("Search(房子).Terms = %q", r.Terms)
+		}
+	}
+}
+
+func TestParams(t *testing.T) {
+	got := Params{}.withDefaults()
+	if got != DefaultParams() {
+		t.Errorf("Params{}.withDefaults() = %+v, want %+v", got, DefaultParams())
+	}
+	got = Params{K1: 2, B: 0, Fuzzy: -1}.withDefaults()
+	if got.K1 != 2 || got.B != 0 || got.Fuzzy != 0 || got.Synonym != DefaultParams().Synonym {
+		t.Errorf("withDefaults kept %+v", got)
+	}
+	a := mustAnalyzer(t, "")
+	ix := NewIndex(a, smallFields, smallDocs, Params{Fuzzy: -1})
+	if r := ix.Search("宅急地", 3); len(r.Hits) > 0 {
+		t.Errorf("with Fuzzy off, Search(宅急地) = %v", hitIDs(r))
+	}
+}
+
+func TestSearchConcurrent(t *testing.T) {
+	docs, a := mustFixture(t)
+	ix := NewIndex(a, fixtureFields, docs, Params{})
+	want := map[string][]string{}
+	for _, q := range sampleQuestions {
+		want[q] = hitIDs(ix.Search(q, 5))
+	}
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for j := range 50 {
+				q := sampleQuestions[(i+j)%len(sampleQuestions)]
+				if got := hitIDs(ix.Search(q, 5)); !slices.Equal(got, want[q]) {
+					t.Errorf("concurrent Search(%q) = %v, want %v", q, got, want[q])
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestEmptyIndex(t *testing.T) {
+	a := mustAnalyzer(t, "")
+	ix := NewIndex(a, smallFields, nil, Params{})
+	if r := ix.Search("宅基地", 3); len(r.Hits) != 0 {
+		t.Errorf("empty index: %v", hitIDs(r))
+	}
+	ix = NewIndex(a, nil, smallDocs, Params{})
+	if r := ix.Search("宅基地", 3); len(r.Hits) != 0 {
+		t.Errorf("no fields: %v", hitIDs(r))
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	docs, a := mustFixture(b)
+	ix := NewIndex(a, fixtureFields, docs, Params{})
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, q := range sampleQuestions {
+			ix.Search(q, 10)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(sampleQuestions)), "ns/question")
+}
+
+// BenchmarkSearchMedian reports the median time of a whole question.
+func BenchmarkSearchMedian(b *testing.B) {
+	docs, a := mustFixture(b)
+	ix := NewIndex(a, fixtureFields, docs, Params{})
+	var times []float64
+	for i := 0; b.Loop(); i++ {
+		q := sampleQuestions[i%len(sampleQuestions)]
+		start := time.Now()
+		ix.Search(q, 10)
+		times = append(times, float64(time.Since(start)))
+	}
+	slices.Sort(times)
+	b.ReportMetric(times[len(times)/2], "median-ns/question")
+}
+
+func BenchmarkNewIndex(b *testing.B) {
+	docs, a := mustFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		NewIndex(a, fixtureFields, docs, Params{})
+	}
+}
