@@ -319,6 +319,12 @@ func (c *conv) answerItems(d Decision, items []*Item, cands []Candidate, terms [
 		sb.WriteString(itemText(c.t, it, c.q.Channel))
 	}
 	c.remember(a, "", sb.String())
+	// On a phone a long answer starts with its gist; 详情 then shows it all.
+	if len(items) == 1 && c.q.Channel != WeCom {
+		if brief, cut := itemBrief(c.t, items[0], c.q.Channel); cut && len(brief)+len(moreFooter)+1 <= c.q.Channel.Limit() {
+			a.Text, a.More, c.sess.Shown = render(c.q.Channel, brief+"\n"+moreFooter), true, 0
+		}
+	}
 	return a
 }
 

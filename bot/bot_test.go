@@ -172,7 +172,10 @@ func TestMoreAndChannels(t *testing.T) {
 	if !a.More || len(a.Text) > WeChatLimit || !strings.HasSuffix(a.Text, "回复 详情 查看更多") {
 		t.Fatalf("first page: more=%v, %d bytes", a.More, len(a.Text))
 	}
-	seen := strings.Count(a.Text, "步做好")
+	if n := strings.Count(a.Text, "步做好"); n != briefSteps {
+		t.Errorf("the first, brief page shows %d steps, want %d", n, briefSteps)
+	}
+	seen := 0 // 详情 then shows everything
 	for i := 0; a.More; i++ {
 		if i > 10 {
 			t.Fatal("详情 never ends")

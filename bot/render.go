@@ -66,9 +66,27 @@ func page(ch Channel, full string, from int) (string, int, bool) {
 	return render(ch, text), from + end, true
 }
 
-// itemText renders one item: what it is, who is responsible and each side's
-// steps, the township's first (that is what a villager can act on).
+// Brief answers show at most briefSteps steps of each side, each clipped to
+// briefRunes characters: a phone screen's worth. 详情 shows everything.
+const (
+	briefSteps = 3
+	briefRunes = 60
+)
+
+// itemText renders one item in full: what it is, who is responsible and each
+// side's steps, the township's first (that is what a villager can act on).
 func itemText(t *Township, it *Item, ch Channel) string {
+	text, _ := renderItem(t, it, ch, false)
+	return text
+}
+
+// itemBrief renders one item for a phone screen and reports whether it left
+// anything out.
+func itemBrief(t *Township, it *Item, ch Channel) (string, bool) {
+	return renderItem(t, it, ch, true)
+}
+
+func renderItem(t *Township, it *Item, ch Channel, brief bool) (string, bool) {
 	var sb strings.Builder
 	bold := func(s string) string {
 		if ch == WeCom {
@@ -78,37 +96,54 @@ func itemText(t *Township, it *Item, ch Channel) string {
 	}
 	sb.WriteString(bold(fmt.Sprintf("【%s】%s", it.Ref, it.Name)))
 	sb.WriteString("\n负责：" + responsible(t, it))
+	cut := false
 	switch it.Kind {
 	case Basic:
 		sb.WriteString("\n办理：请到" + t.Name + "人民政府（便民服务中心）咨询办理，也可以先找本村村委会或网格员。")
 	case Reclaimed:
-		if it.Handover != nil && it.Handover.How != "" {
+		if !it.NoLongerDone() && it.Handover.How != "" {
 			sb.WriteString("\n现在怎么办：" + it.Handover.How)
 		}
 	case Cooperative:
-		writeSteps(&sb, bold(t.Name+"做什么"), it.TownshipSteps)
+		cut = writeSteps(&sb, bold(t.Name+"做什么"), it.TownshipSteps, brief)
 		who := "上级部门"
 		if len(it.Leads) == 1 {
 			who = it.Leads[0]
 		}
-		writeSteps(&sb, bold(who+"做什么"), it.LeadSteps)
+		cut = writeSteps(&sb, bold(who+"做什么"), it.LeadSteps, brief) || cut
 	}
-	return sb.String()
+	return sb.String(), cut
 }
 
-func writeSteps(sb *strings.Builder, title string, groups []StepGroup) {
+// writeSteps writes one side's steps under title and reports whether brief
+// left any out or clipped any.
+func writeSteps(sb *strings.Builder, title string, groups []StepGroup, brief bool) bool {
 	if len(groups) == 0 {
-		return
+		return false
 	}
 	sb.WriteString("\n" + title + "：")
+	shown, cut := 0, false
 	for _, g := range groups {
+		if brief && shown == briefSteps {
+			return true
+		}
 		if g.Heading != "" {
 			sb.WriteString("\n〔" + g.Heading + "〕")
 		}
 		for i, s := range g.Steps {
+			if brief {
+				if shown == briefSteps {
+					return true
+				}
+				if c := clip(s, briefRunes); c != s {
+					s, cut = c, true
+				}
+				shown++
+			}
 			fmt.Fprintf(sb, "\n%d. %s", i+1, s)
 		}
 	}
+	return cut
 }
 
 // responsible says who is responsible for an item, in a sentence.

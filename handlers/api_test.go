@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -243,6 +244,9 @@ func TestNewOptions(t *testing.T) {
 		"wecom token without key":     {Bot: b, WeComToken: "t"},
 		"wecom key without token":     {Bot: b, WeComAESKey: testWeComKey},
 		"wecom key of the wrong size": {Bot: b, WeComToken: "t", WeComAESKey: testWeComKey + "A"},
+		"path without a slash":        {Bot: b, Token: "t", WeChatPath: "wechat"},
+		"paths that clash":            {Bot: b, Token: "t", WeComToken: "t", WeComAESKey: testWeComKey, WeChatPath: "/x", WeComPath: "/x"},
+		"path over the API":           {Bot: b, Token: "t", WeChatPath: "/api/ask"},
 	} {
 		if _, err := New(o); err == nil {
 			t.Errorf("%s: New succeeded", name)
@@ -262,4 +266,23 @@ func TestNewOptions(t *testing.T) {
 	if r := openWeCom(t, h.do(req)); !strings.Contains(r.Stream.Content, disabilityItem) {
 		t.Errorf("custom WeCom path reply = %q", r.Stream.Content)
 	}
+}
+
+// Different questions at once, through the real bot: race-clean.
+func TestConcurrentAsk(t *testing.T) {
+	b := newBot(t, nil)
+	h := newHarness(t, Options{Bot: b})
+	var wg sync.WaitGroup
+	for i, q := range []string{"办残疾证找谁", "村里改厕所还有补贴吗", "C16", "B1", "分类", "人社局管哪些事"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := httptest.NewRecorder()
+			h.e.ServeHTTP(w, apiPost("/api/ask", `{"question":"`+q+`","user":"c`+string(rune('a'+i))+`"}`))
+			if w.Code != http.StatusOK {
+				t.Errorf("%s: %d", q, w.Code)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -130,7 +131,24 @@ func New(o Options) (*gin.Engine, error) {
 		s.wk = wk
 	}
 
-	e := gin.New()
+	for _, p := range []string{o.WeChatPath, o.WeComPath} {
+		if !strings.HasPrefix(p, "/") {
+			return nil, fmt.Errorf("handlers: path %q does not start with /", p)
+		}
+	}
+	return s.engine()
+}
+
+// engine builds the gin engine. gin panics on a route that clashes with
+// another (a channel path set to /api/ask); that becomes an error.
+func (s *server) engine() (e *gin.Engine, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, err = nil, fmt.Errorf("handlers: routes: %v", r)
+		}
+	}()
+	o := s.o
+	e = gin.New()
 	e.Use(s.recover, s.access)
 	e.HandleMethodNotAllowed = true
 	e.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
@@ -187,7 +205,9 @@ func (s *server) ready(c *gin.Context) {
 	c.String(http.StatusOK, "ready\n")
 }
 
-// deadline returns the context a request is answered under.
+// deadline returns the context a request is answered under. It is not
+// canceled when the client goes away: the answer is still stored for the
+// retry that follows.
 func (s *server) deadline(c *gin.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(c.Request.Context(), s.o.Deadline)
+	return context.WithTimeout(context.WithoutCancel(c.Request.Context()), s.o.Deadline)
 }

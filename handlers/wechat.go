@@ -81,7 +81,7 @@ func (w *wechatChannel) serve(c *gin.Context) error {
 			return badRequest("missing echostr", nil)
 		}
 		// silenceper answers echostr as is, in every mode.
-		return w.run(c, ctx, nil)
+		return w.run(ctx, c, nil)
 	}
 
 	body, err := readBody(c, w.s.o.MaxBody)
@@ -103,12 +103,12 @@ func (w *wechatChannel) serve(c *gin.Context) error {
 			return errSignature
 		}
 	}
-	return w.run(c, ctx, body)
+	return w.run(ctx, c, body)
 }
 
 // run hands the request to a silenceper Server, with body as the request
 // body (nil for the URL check).
-func (w *wechatChannel) run(c *gin.Context, ctx context.Context, body []byte) error {
+func (w *wechatChannel) run(ctx context.Context, c *gin.Context, body []byte) error {
 	req := c.Request
 	if body != nil {
 		req.Body = io.NopCloser(bytes.NewReader(body))

@@ -564,3 +564,25 @@ func BenchmarkStoreWrite(b *testing.B) {
 		}
 	}
 }
+
+// TestWriterBatches: records arriving within MaxDelay of each other are
+// written in one transaction, up to BatchSize.
+func TestWriterBatches(t *testing.T) {
+	var mu sync.Mutex
+	var sizes []int
+	sink := sinkFunc(func(ctx context.Context, b []Entry) error {
+		mu.Lock()
+		sizes = append(sizes, len(b))
+		mu.Unlock()
+		return nil
+	})
+	w := NewWriter(sink, WriterOptions{BatchSize: 50, MaxDelay: time.Second})
+	for i := range 120 {
+		w.RecordQuestion(rec("u", fmt.Sprint(i), "q", bot.DecideAnswer))
+	}
+	w.Flush(context.Background())
+	w.Close()
+	if !reflect.DeepEqual(sizes, []int{50, 50, 20}) {
+		t.Errorf("batch sizes = %v, want [50 50 20]", sizes)
+	}
+}

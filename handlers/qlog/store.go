@@ -169,7 +169,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // message id are already logged (a retried message) is skipped. Feedback
 // is linked to the question rated: by message id when known, else to the
 // same user's latest question before it with the same text, else to the
-// user's latest answered question of the day before it.
+// user's latest answered question before it (within a week).
 func (s *Store) Write(ctx context.Context, batch []Entry) error {
 	if len(batch) == 0 {
 		return nil
@@ -291,8 +291,9 @@ func (s *Store) insertFeedback(ctx context.Context, tx *sql.Tx, f *bot.Feedback,
 }
 
 // findQuestion returns the id of the question a feedback rates, or nil.
-// The lookups by user go through the time index: a rated answer is at
-// most a day old (sessions last half an hour).
+// The lookups by user go through the time index, backwards from the
+// feedback: the question rated is recent (sessions last half an hour), so
+// the scan is short; it is bounded to a week.
 func (s *Store) findQuestion(ctx context.Context, tx *sql.Tx, f *bot.Feedback, hash string) (any, error) {
 	try := func(q string, args ...any) (any, error) {
 		var id int64
@@ -314,7 +315,7 @@ func (s *Store) findQuestion(ctx context.Context, tx *sql.Tx, f *bot.Feedback, h
 		return nil, nil
 	}
 	to := f.Time.UnixMilli()
-	from := to - 24*time.Hour.Milliseconds()
+	from := to - 7*24*time.Hour.Milliseconds()
 	if f.Question != "" {
 		if id, err := try(`SELECT id FROM questions WHERE ts >= ? AND ts <= ? AND user_hash = ? AND channel = ? AND text = ?
 			ORDER BY ts DESC, id DESC LIMIT 1`, from, to, hash, string(f.Channel), clipText(f.Question)); id != nil || err != nil {

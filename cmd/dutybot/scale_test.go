@@ -1,0 +1,523 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha1"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"dutybot/handlers/redisstore/enginetest"
+)
+
+// These tests run two `dutybot serve` processes behind no load balancer:
+// the test is the balancer, sending each message to the replica it likes.
+// They share a private Redis and a private PostgreSQL (package enginetest)
+// and serve the official account in plaintext mode with a test token.
+
+const (
+	replicaToken = "replicatest"
+	replicaAdmin = "replica-admin-token-0123456789"
+	// The name of R8, the second item offered for 残疾 (start of).
+	itemR8 = "对在社会主义建设中做出显著成绩的残疾人"
+)
+
+// replicaLog is a bytes.Buffer safe for concurrent writes.
+type replicaLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *replicaLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *replicaLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// buildDutybot builds the command into dir.
+func buildDutybot(t *testing.T, dir string) string {
+	t.Helper()
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		goTool = "go"
+	}
+	bin := filepath.Join(dir, "dutybot")
+	cmd := exec.Command(goTool, "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// replica is a running `dutybot serve`.
+type replica struct {
+	name   string
+	addr   string // 127.0.0.1:port
+	cmd    *exec.Cmd
+	stderr *replicaLog
+	done   chan struct{}
+	code   int
+	client *http.Client
+}
+
+// baseEnv is the environment of the processes: the test's, without any
+// DUTYBOT_ setting, plus env.
+func baseEnv(env map[string]string) []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DUTYBOT_") {
+			out = append(out, kv)
+		}
+	}
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out = append(out, k+"="+env[k])
+	}
+	return out
+}
+
+func startReplica(t *testing.T, bin, name string, env map[string]string) *replica {
+	t.Helper()
+	env["DUTYBOT_DATA"] = t.TempDir()
+	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0")
+	cmd.Env = baseEnv(env)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &replica{name: name, cmd: cmd, stderr: &replicaLog{}, done: make(chan struct{}),
+		client: &http.Client{Timeout: 10 * time.Second}}
+	cmd.Stderr = r.stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		first := true
+		for sc.Scan() {
+			if first {
+				lines <- sc.Text()
+				first = false
+			}
+		}
+		close(lines)
+	}()
+	go func() {
+		err := cmd.Wait()
+		r.code = 0
+		if err != nil {
+			r.code = -1
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				r.code = ee.ExitCode()
+			}
+		}
+		close(r.done)
+	}()
+	t.Cleanup(func() { r.stop(t) })
+	select {
+	case line, ok := <-lines:
+		f := strings.Fields(line)
+		if !ok || len(f) < 4 || !strings.HasPrefix(f[3], "http://") {
+			t.Fatalf("replica %s did not start: %q\n%s", name, line, r.stderr.String())
+		}
+		r.addr = strings.TrimPrefix(f[3], "http://")
+		if !strings.Contains(line, "state in redis") || !strings.Contains(line, "log postgres") {
+			t.Errorf("start line %q does not say the state is shared", line)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("replica %s not started after 60 s\n%s", name, r.stderr.String())
+	}
+	return r
+}
+
+// stop sends SIGTERM and waits for the replica to exit; it returns the
+// exit code.
+func (r *replica) stop(t *testing.T) int {
+	select {
+	case <-r.done:
+		return r.code
+	default:
+	}
+	r.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-r.done:
+	case <-time.After(30 * time.Second):
+		t.Errorf("replica %s did not stop within 30 s of SIGTERM", r.name)
+		r.cmd.Process.Kill()
+		<-r.done
+	}
+	return r.code
+}
+
+var nonceSeq atomic.Int64
+
+// wechat sends a signed plaintext-mode text message and returns the text
+// of the reply ("" for "success", the no-reply answer).
+func (r *replica) wechat(user string, msgID int64, text string) (string, error) {
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	nonce := strconv.FormatInt(nonceSeq.Add(1), 10)
+	parts := []string{replicaToken, ts, nonce}
+	sort.Strings(parts)
+	sum := sha1.Sum([]byte(strings.Join(parts, "")))
+	url := fmt.Sprintf("http://%s/wechat?signature=%s&timestamp=%s&nonce=%s&openid=%s",
+		r.addr, hex.EncodeToString(sum[:]), ts, nonce, user)
+	body := fmt.Sprintf(`<xml><ToUserName><![CDATA[gh_replicas]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>`+
+		`<CreateTime>%s</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content><MsgId>%d</MsgId></xml>`,
+		user, ts, text, msgID)
+	resp, err := r.client.Post(url, "text/xml", strings.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("status %d: %s", resp.StatusCode, b)
+	}
+	if string(b) == "success" {
+		return "", nil
+	}
+	var reply struct{ Content string }
+	if err := xml.Unmarshal(b, &reply); err != nil {
+		return "", fmt.Errorf("reply %q: %w", b, err)
+	}
+	return reply.Content, nil
+}
+
+// metric returns the value of an unlabelled metric, or -1.
+func (r *replica) metric(t *testing.T, name string) float64 {
+	t.Helper()
+	resp, err := r.client.Get("http://" + r.addr + "/metrics")
+	if err != nil {
+		t.Fatalf("metrics of %s: %v", r.name, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	total, found := 0.0, false
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 && (f[0] == name || strings.HasPrefix(f[0], name+"{")) {
+			v, _ := strconv.ParseFloat(f[1], 64)
+			total += v
+			found = true
+		}
+	}
+	if !found {
+		return -1
+	}
+	return total
+}
+
+// logged returns how many questions with msgID are in the log.
+func logged(t *testing.T, db *sql.DB, msgID int64) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM questions WHERE channel = 'wechat' AND msg_id = $1`, strconv.FormatInt(msgID, 10)).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// waitLogged waits until every message of ids is logged, then checks that
+// each is logged exactly once.
+func waitLogged(t *testing.T, db *sql.DB, ids []int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for _, id := range ids {
+		for logged(t, db, id) == 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // let a second write, if any, land
+	for _, id := range ids {
+		if n := logged(t, db, id); n != 1 {
+			t.Errorf("message %d logged %d times, want once", id, n)
+		}
+	}
+}
+
+func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("%s: not within %v", what, limit)
+}
+
+// choiceThenPick offers a numbered choice on a and picks 2 on b.
+func choiceThenPick(t *testing.T, a, b *replica, user string, msgID int64) {
+	t.Helper()
+	got, err := a.wechat(user, msgID, "残疾")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, "请回复序号") || !strings.Contains(got, "2. "+itemR8) {
+		t.Fatalf("replica %s: 残疾 = %q, want a numbered choice with %s… second", a.name, got, itemR8)
+	}
+	got, err = b.wechat(user, msgID+1, "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, itemR8) || strings.Contains(got, "请回复序号") {
+		t.Errorf("replica %s: 2 = %q, want the answer about %s…", b.name, got, itemR8)
+	}
+}
+
+func TestReplicas(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip("starts Redis, PostgreSQL and two servers; skipped with -short")
+	}
+	rds := enginetest.Redis(t)
+	pg := enginetest.Postgres(t)
+	dbURL := pg.NewDatabase(t)
+	bin := buildDutybot(t, t.TempDir())
+
+	env := func() map[string]string {
+		return map[string]string{
+			"DUTYBOT_WECHAT_TOKEN": replicaToken,
+			"DUTYBOT_REDIS_URL":    rds.URL(0),
+			"DUTYBOT_POSTGRES_URL": dbURL,
+			"DUTYBOT_ADMIN_TOKEN":  replicaAdmin,
+		}
+	}
+	var a, b *replica
+	var wg sync.WaitGroup
+	wg.Go(func() { a = startReplica(t, bin, "A", env()) })
+	wg.Go(func() { b = startReplica(t, bin, "B", env()) })
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	t.Run("same message on both replicas", func(t *testing.T) {
+		var ids []int64
+		for i := range 5 {
+			id := int64(7000000000000000000 + i)
+			ids = append(ids, id)
+			user := fmt.Sprint("oDedupe", i)
+			var ra, rb string
+			var ea, eb error
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			wg.Go(func() { <-start; ra, ea = a.wechat(user, id, "办残疾证找谁") })
+			wg.Go(func() { <-start; rb, eb = b.wechat(user, id, "办残疾证找谁") })
+			close(start)
+			wg.Wait()
+			if ea != nil || eb != nil {
+				t.Fatalf("message %d: %v, %v", id, ea, eb)
+			}
+			if ra == "" || ra != rb {
+				t.Errorf("message %d: A replied %q, B replied %q; want the same reply", id, ra, rb)
+			}
+		}
+		waitLogged(t, db, ids)
+		if hits := a.metric(t, "dutybot_dedupe_hits_total") + b.metric(t, "dutybot_dedupe_hits_total"); hits < 5 {
+			t.Errorf("dedupe hits over both replicas = %v, want ≥ 5 (each message answered once)", hits)
+		}
+	})
+
+	t.Run("choice on A, pick on B", func(t *testing.T) {
+		choiceThenPick(t, a, b, "oChoice", 7100000000000000000)
+		choiceThenPick(t, b, a, "oChoice2", 7100000000000000010)
+	})
+
+	t.Run("redis stopped then back", func(t *testing.T) {
+		rds.Stop()
+		var ids []int64
+		for i := range 6 {
+			r := a
+			if i%2 == 1 {
+				r = b
+			}
+			id := int64(7200000000000000000 + i)
+			ids = append(ids, id)
+			got, err := r.wechat(fmt.Sprint("oOutage", i), id, "低保怎么申请")
+			if err != nil || got == "" {
+				t.Fatalf("replica %s during the outage: %q, %v", r.name, got, err)
+			}
+		}
+		for _, r := range []*replica{a, b} {
+			if up, n := r.metric(t, "dutybot_redis_up"), r.metric(t, "dutybot_redis_outages_total"); up != 0 || n < 1 {
+				t.Errorf("replica %s during the outage: dutybot_redis_up %v, outages %v; want 0, ≥ 1", r.name, up, n)
+			}
+			if strings.Count(r.stderr.String(), "redis unavailable") != 1 {
+				t.Errorf("replica %s: want one warning for the outage:\n%s", r.name, r.stderr.String())
+			}
+		}
+		waitLogged(t, db, ids)
+
+		rds.Start(t)
+		for _, r := range []*replica{a, b} {
+			waitFor(t, "replica "+r.name+" back on redis", 15*time.Second, func() bool { return r.metric(t, "dutybot_redis_up") == 1 })
+		}
+		choiceThenPick(t, a, b, "oAfterOutage", 7200000000000000100)
+		// Dedupe is shared again.
+		id := int64(7200000000000000200)
+		hits := a.metric(t, "dutybot_dedupe_hits_total") + b.metric(t, "dutybot_dedupe_hits_total")
+		ra, ea := a.wechat("oAfterOutage2", id, "低保怎么申请")
+		rb, eb := b.wechat("oAfterOutage2", id, "低保怎么申请")
+		if ea != nil || eb != nil || ra == "" || ra != rb {
+			t.Errorf("retry after the outage: A %q %v, B %q %v", ra, ea, rb, eb)
+		}
+		if now := a.metric(t, "dutybot_dedupe_hits_total") + b.metric(t, "dutybot_dedupe_hits_total"); now != hits+1 {
+			t.Errorf("dedupe hits %v → %v, want one more", hits, now)
+		}
+		waitLogged(t, db, []int64{id})
+	})
+
+	t.Run("report and admin API read postgres", func(t *testing.T) {
+		var total int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM questions`).Scan(&total); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "report", "-json", "-since", "1h")
+		cmd.Env = baseEnv(map[string]string{"DUTYBOT_POSTGRES_URL": dbURL, "DUTYBOT_DATA": t.TempDir()})
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("dutybot report: %v\n%s", err, out)
+		}
+		var rep struct{ Questions int }
+		if err := json.Unmarshal(out, &rep); err != nil || rep.Questions != total || total == 0 {
+			t.Errorf("dutybot report: %d questions (%v), the log has %d", rep.Questions, err, total)
+		}
+		req, _ := http.NewRequest(http.MethodGet, "http://"+b.addr+"/api/admin/report?since=1h", nil)
+		req.Header.Set("Authorization", "Bearer "+replicaAdmin)
+		resp, err := b.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		rep.Questions = -1
+		if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil || rep.Questions != total {
+			t.Errorf("admin report: %d questions (%v), the log has %d", rep.Questions, err, total)
+		}
+	})
+
+	// Last: A goes away.
+	t.Run("A stopped during a stream", func(t *testing.T) {
+		const n = 48
+		type result struct {
+			by  string
+			err error
+		}
+		results := make([]result, n)
+		var mu sync.Mutex // guards results
+		var acked atomic.Int32
+		var next atomic.Int32
+		texts := []string{"办残疾证找谁", "低保怎么申请", "宅基地审批", "养老保险怎么交", "危房改造"}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for {
+					i := int(next.Add(1)) - 1
+					if i >= n {
+						return
+					}
+					id := int64(7300000000000000000 + i)
+					user, text := fmt.Sprint("oStream", i), texts[i%len(texts)]
+					// The balancer prefers A and sends to B what A does
+					// not answer, as WeChat's retry would.
+					got, err := a.wechat(user, id, text)
+					by := "A"
+					if err != nil || got == "" {
+						got, err = b.wechat(user, id, text)
+						by = "B"
+					}
+					if err == nil && got == "" {
+						err = errors.New("no reply")
+					}
+					mu.Lock()
+					results[i] = result{by, err}
+					mu.Unlock()
+					acked.Add(1)
+					time.Sleep(20 * time.Millisecond)
+				}
+			})
+		}
+		waitFor(t, "a third of the stream answered", 30*time.Second, func() bool { return acked.Load() >= n/3 })
+		if code := a.stop(t); code != 0 {
+			t.Errorf("replica A exited with %d after SIGTERM\n%s", code, a.stderr.String())
+		}
+		// A flushed its log before exiting: what it answered is there now.
+		mu.Lock()
+		var answeredByA []int
+		for i, r := range results {
+			if r.by == "A" && r.err == nil {
+				answeredByA = append(answeredByA, i)
+			}
+		}
+		mu.Unlock()
+		for _, i := range answeredByA {
+			if c := logged(t, db, int64(7300000000000000000+i)); c != 1 {
+				t.Errorf("message %d answered by A is logged %d times right after A exited, want once", i, c)
+			}
+		}
+		wg.Wait()
+		var ids []int64
+		byA, byB := 0, 0
+		for i, r := range results {
+			if r.err != nil {
+				t.Errorf("message %d: %v", i, r.err)
+			}
+			switch r.by {
+			case "A":
+				byA++
+			case "B":
+				byB++
+			}
+			ids = append(ids, int64(7300000000000000000+i))
+		}
+		if byA == 0 || byB == 0 {
+			t.Errorf("A answered %d, B %d; want both to have answered some", byA, byB)
+		}
+		waitLogged(t, db, ids)
+		if strings.Contains(a.stderr.String(), "records lost") || strings.Contains(a.stderr.String(), "records dropped") {
+			t.Errorf("A lost log records:\n%s", a.stderr.String())
+		}
+		t.Logf("A answered %d, B %d of %d", byA, byB, n)
+	})
+
+	if t.Failed() {
+		t.Logf("replica A:\n%s\nreplica B:\n%s", a.stderr.String(), b.stderr.String())
+	}
+}
