@@ -219,6 +219,9 @@ type conv struct {
 	t    *Township
 	q    Question
 	sess Session
+	// picked is set when the question is a numbered pick: the answer then
+	// belongs to the question that offered the choice.
+	picked bool
 }
 
 func (c *conv) respond(ctx context.Context) *Answer {
@@ -245,6 +248,7 @@ func (c *conv) respond(ctx context.Context) *Answer {
 		if n >= 1 && n <= len(c.sess.Choices) {
 			if it := c.t.Item(c.sess.Choices[n-1]); it != nil {
 				c.sess.Choices = nil
+				c.picked = true
 				return c.answerItems(DecideAnswer, []*Item{it}, nil, nil)
 			}
 		}
@@ -303,8 +307,10 @@ func (c *conv) match(ctx context.Context, text string) *Answer {
 func (c *conv) remember(a *Answer, title, full string) {
 	c.sess.Last = a.Refs()
 	c.sess.Title = title
-	c.sess.Question = c.q.Text
-	c.sess.MsgID = c.q.MessageID
+	if !c.picked { // a pick answers the question that offered the choice
+		c.sess.Question = c.q.Text
+		c.sess.MsgID = c.q.MessageID
+	}
 	c.sess.Shown = 0
 	a.Text, c.sess.Shown, a.More = page(c.q.Channel, full, 0)
 }
@@ -341,6 +347,7 @@ func (c *conv) choice(items []*Item, cands []Candidate, terms []string) *Answer 
 		c.sess.Choices = append(c.sess.Choices, it.Ref)
 	}
 	c.sess.Last = nil
+	c.sess.Question, c.sess.MsgID = c.q.Text, c.q.MessageID
 	a.Text = render(c.q.Channel, sb.String())
 	return a
 }

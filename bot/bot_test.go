@@ -123,7 +123,7 @@ func TestConversation(t *testing.T) {
 		t.Errorf("basic item reply does not say the township is responsible: %q", a.Text)
 	}
 	ask("没用")
-	if len(rec.feedback) != 1 || rec.feedback[0].Useful || strings.Join(rec.feedback[0].Refs, ",") != "B1" || rec.feedback[0].MessageID != "m-2" {
+	if len(rec.feedback) != 1 || rec.feedback[0].Useful || strings.Join(rec.feedback[0].Refs, ",") != "B1" || rec.feedback[0].MessageID != "m-残疾" || rec.feedback[0].Question != "残疾" {
 		t.Errorf("feedback = %+v", rec.feedback)
 	}
 	if a = ask("2"); a.Decision == DecideAnswer {

@@ -56,6 +56,8 @@ type apiSummary struct {
 	Kind     bot.Kind `json:"kind"`
 	Category string   `json:"category"`
 	Leads    []string `json:"leads"`
+	// Handover says who does a reclaimed item now (R items only).
+	Handover *bot.Handover `json:"handover,omitempty"`
 }
 
 type apiTownship struct {
@@ -161,7 +163,7 @@ func (s *server) apiItems(c *gin.Context) error {
 			if kind != "" && it.Kind != kind || q != "" && !itemHas(it, q) {
 				continue
 			}
-			at.Items = append(at.Items, apiSummary{Ref: it.Ref, Name: it.Name, Kind: it.Kind, Category: it.Category, Leads: nonNil(it.Leads)})
+			at.Items = append(at.Items, apiSummary{Ref: it.Ref, Name: it.Name, Kind: it.Kind, Category: it.Category, Leads: nonNil(it.Leads), Handover: it.Handover})
 		}
 		at.Count = len(at.Items)
 		out.Townships = append(out.Townships, at)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-ego/gse"
@@ -29,7 +30,7 @@ type AnalyzerOptions struct {
 // character bigrams of runs of single characters (words outside the
 // dictionary). An Analyzer is safe for concurrent use.
 type Analyzer struct {
-	seg     gse.Segmenter
+	seg     segmenter
 	words   map[string]float64 // the dictionary, for the long words' parts
 	stop    map[string]bool
 	fillers phraseSet
@@ -68,6 +69,9 @@ func NewAnalyzer(o AnalyzerOptions) (*Analyzer, error) {
 		d.add(t, 0)
 	}
 	for _, v := range o.Vocabulary {
+		if tooLong(v) {
+			continue // most item names: spare normalising them
+		}
 		for _, f := range strings.Fields(Normalize(v)) {
 			if utf8.RuneCountInString(f) <= maxVocabularyRunes {
 				d.add(f, 0)
@@ -75,12 +79,49 @@ func NewAnalyzer(o AnalyzerOptions) (*Analyzer, error) {
 		}
 	}
 	a.words = d.freq
-	a.seg.NotLoadHMM = true // no HMM: it glues typos into non-words
-	a.seg.SkipLog = true
-	if err := a.seg.LoadDictStr(d.dictString()); err != nil {
+	if err := a.seg.load(d.dictString()); err != nil {
 		return nil, fmt.Errorf("nlp: load dictionary: %w", err)
 	}
 	return a, nil
+}
+
+// segmenter puts gse behind named methods (gse's Cut(text, hmm ...bool)
+// means three things) and keeps its traps in one place.
+type segmenter struct{ gse gse.Segmenter }
+
+// load builds the dictionary from "word freq" lines, with gse's string
+// loader: its file loaders find gse's data through its source tree, which a
+// deployed binary lacks, and its embed loader adds tens of megabytes.
+func (s *segmenter) load(dict string) error {
+	s.gse.NotLoadHMM = true // no HMM: it glues typos into non-words
+	s.gse.SkipLog = true
+	return s.gse.LoadDictStr(dict)
+}
+
+// searchWords returns gse's search mode: the DAG cut without HMM, each word
+// preceded by its known parts of two and three characters. CutSearch
+// without the false drops a word that is the whole text (网格员 alone would
+// vanish).
+func (s *segmenter) searchWords(text string) []string { return s.gse.CutSearch(text, false) }
+
+// words returns the DAG cut without HMM.
+func (s *segmenter) words(text string) []string { return s.gse.Cut(text, false) }
+
+// tooLong reports whether every word Normalize makes of v is longer than
+// maxVocabularyRunes: v is all Han characters and punctuation (which
+// Normalize drops between Han characters) with more Han characters than
+// that.
+func tooLong(v string) bool {
+	han := 0
+	for _, r := range v {
+		switch {
+		case isHan(r):
+			han++
+		case r < utf8.RuneSelf || unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsSpace(r):
+			return false
+		}
+	}
+	return han > maxVocabularyRunes
 }
 
 // isWord reports whether w is a word of the segmentation dictionary.
@@ -97,9 +138,12 @@ func (a *Analyzer) DictionarySize() int { return len(a.words) }
 // finds (a long word and its known parts), minus stop words, plus the
 // bigrams of runs of single characters. Synonyms are not applied: they
 // expand questions, not documents. Terms repeat as often as they occur.
-func (a *Analyzer) Analyze(text string) []string {
+func (a *Analyzer) Analyze(text string) []string { return a.analyze(text, nil) }
+
+// analyze is Analyze with a memo for segmentMemo.
+func (a *Analyzer) analyze(text string, memo map[string][]term) []string {
 	var s segmentation
-	a.segment(&s, a.fillers.cut(normalize(text, true)))
+	a.segmentMemo(&s, a.fillers.cut(normalize(text, true)), memo)
 	out := make([]string, len(s.terms))
 	for i, t := range s.terms {
 		out[i] = t.text
@@ -136,7 +180,13 @@ type segmentation struct {
 }
 
 // segment appends the terms of normalised text to s.
-func (a *Analyzer) segment(s *segmentation, text string) {
+func (a *Analyzer) segment(s *segmentation, text string) { a.segmentMemo(s, text, nil) }
+
+// segmentMemo is segment with a memo of the terms of chunks already seen,
+// when memo is not nil. Duty lists repeat themselves (categories, body
+// names, set phrases of the steps), and segmentation is most of an index's
+// build time. A memo keeps no runs: documents need none.
+func (a *Analyzer) segmentMemo(s *segmentation, text string, memo map[string][]term) {
 	for len(text) > 0 {
 		chunk, rest := text, ""
 		for i := 0; i < len(text); i++ {
@@ -149,57 +199,71 @@ func (a *Analyzer) segment(s *segmentation, text string) {
 		if chunk == "" {
 			continue
 		}
-		// CutSearch(chunk) without the flag drops a word that is the whole
-		// chunk; with false it is the DAG cut (no HMM) plus the known
-		// 2- and 3-character parts of each word, each part before its word.
-		toks := a.seg.CutSearch(chunk, false)
-		var singles []string
-		left := ""
-		flush := func() {
-			if len(singles) > 0 {
-				a.addRun(s, singles, left)
-				singles = nil
+		if memo != nil {
+			if ts, ok := memo[chunk]; ok {
+				s.terms = append(s.terms, ts...)
+				continue
 			}
+			start := len(s.terms)
+			a.segmentChunk(s, chunk)
+			memo[chunk] = s.terms[start:len(s.terms):len(s.terms)]
+			continue
 		}
-		for _, t := range toks {
-			n := utf8.RuneCountInString(t)
-			r, _ := utf8.DecodeRuneInString(t)
-			if n == 1 && isHan(r) {
-				singles = append(singles, t)
-				if !a.stop[t] {
-					s.terms = append(s.terms, term{t, kindSingle})
-				}
-				continue
+		a.segmentChunk(s, chunk)
+	}
+}
+
+// segmentChunk appends the terms of a chunk of text without spaces or
+// breaks.
+func (a *Analyzer) segmentChunk(s *segmentation, chunk string) {
+	base := len(s.terms)
+	toks := a.seg.searchWords(chunk)
+	var singles []string
+	left := ""
+	flush := func() {
+		if len(singles) > 0 {
+			a.addRun(s, singles, left)
+			singles = nil
+		}
+	}
+	for _, t := range toks {
+		n := utf8.RuneCountInString(t)
+		r, _ := utf8.DecodeRuneInString(t)
+		if n == 1 && isHan(r) {
+			singles = append(singles, t)
+			if !a.stop[t] {
+				s.terms = append(s.terms, term{t, kindSingle})
 			}
-			flush()
-			if a.stop[t] {
-				// Search mode put the stop word's parts (不知 of 不知道)
-				// just before it: they go too.
-				for len(s.terms) > 0 {
-					last := s.terms[len(s.terms)-1]
-					if last.kind != kindWord || len(last.text) >= len(t) || !strings.Contains(t, last.text) {
-						break
-					}
-					s.terms = s.terms[:len(s.terms)-1]
-				}
-				left = ""
-				continue
-			}
-			if n == 1 && r < utf8.RuneSelf && !('0' <= r && r <= '9') {
-				continue // a lone Latin letter says nothing
-			}
-			kind := kindWord
-			if !allHan(t) {
-				kind = kindOther
-			}
-			s.terms = append(s.terms, term{t, kind})
-			if n >= 4 {
-				a.addParts(s, t, n)
-			}
-			left = t
+			continue
 		}
 		flush()
+		if a.stop[t] {
+			// Search mode put the stop word's parts (不知 of 不知道)
+			// just before it: they go too.
+			for len(s.terms) > base {
+				last := s.terms[len(s.terms)-1]
+				if last.kind != kindWord || len(last.text) >= len(t) || !strings.Contains(t, last.text) {
+					break
+				}
+				s.terms = s.terms[:len(s.terms)-1]
+			}
+			left = ""
+			continue
+		}
+		if n == 1 && r < utf8.RuneSelf && !('0' <= r && r <= '9') {
+			continue // a lone Latin letter says nothing
+		}
+		kind := kindWord
+		if !allHan(t) {
+			kind = kindOther
+		}
+		s.terms = append(s.terms, term{t, kind})
+		if n >= 4 {
+			a.addParts(s, t, n)
+		}
+		left = t
 	}
+	flush()
 }
 
 // addRun records a run of single characters and adds its bigrams. A bigram

@@ -37,7 +37,7 @@ func ExampleAnalyzer_Analyze() {
 	fmt.Println(a.Analyze("请问网格员怎么办理残疾人证？"))
 	fmt.Println(a.Analyze("家庭农场赋码"))
 	// Output:
-	// [网格 网格员 残疾 人证 残疾人 残疾人证]
+	// [网格 网格员 残疾 残疾人 残疾人证]
 	// [家庭 农场 赋 码 赋码]
 }
 
@@ -72,12 +72,12 @@ func ExampleIndex_Search() {
 	}
 	// Output:
 	// 办残疾证找谁 → C16 (100% of the maximum)
-	//     残疾人证 in name: 1.12
+	//     残疾人证 in name: 1.14
 	// 宅急地审批 → B62 (100% of the maximum)
 	//     审批 in name: 1.73
-	//     宅基地 in name: 0.90
-	//     宅基地 in steps: 0.38
+	//     宅基地 in name: 0.88
+	//     宅基地 in steps: 0.41
 	// 邻居家狗咬人了 → C46 (43% of the maximum)
-	//     犬只 in name: 0.89
+	//     犬只 in name: 0.87
 	//     犬只 in steps: 0.31
 }

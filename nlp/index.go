@@ -33,8 +33,8 @@ type Params struct {
 	// Part is the weight of the known parts of a long word of the question
 	// (残疾 and 残疾人 in 残疾人证), shared among them (default 0.6).
 	Part float64
-	// Synonym is the weight of an expansion from the synonym table,
-	// shared among the terms of the alternative (default 0.7).
+	// Synonym is the weight of an expansion from the synonym table (default
+	// 0.7); each of the n terms of an alternative gets Synonym/√n.
 	Synonym float64
 	// Fuzzy is the weight of an index term that sounds like a word of the
 	// question that no document has (default 0.8).
@@ -89,7 +89,8 @@ type Match struct {
 type Hit struct {
 	ID    string
 	Score float64 // the sum of Matches' scores
-	// Matches explain Score, grouped by term in the order of the question.
+	// Matches explain Score: for each concept of the question, the terms of
+	// its best alternative that the document has, field by field.
 	Matches []Match
 }
 
@@ -289,6 +290,7 @@ func (ix *Index) analyzeDocs(docs []Doc) [][][]string {
 	var wg sync.WaitGroup
 	for range max(1, min(runtime.GOMAXPROCS(0), len(docs), 8)) {
 		wg.Go(func() {
+			memo := map[string][]term{}
 			for {
 				d := int(next.Add(1)) - 1
 				if d >= len(docs) {
@@ -297,7 +299,7 @@ func (ix *Index) analyzeDocs(docs []Doc) [][][]string {
 				out[d] = make([][]string, len(ix.fields))
 				for f, fld := range ix.fields {
 					if text := docs[d].Fields[fld.Name]; fld.Weight > 0 && text != "" {
-						out[d][f] = ix.a.Analyze(text)
+						out[d][f] = ix.a.analyze(text, memo)
 					}
 				}
 			}
@@ -338,6 +340,9 @@ func (ix *Index) resolve(q *query) {
 	if ix.p.Fuzzy == 0 {
 		return
 	}
+	// Only runs of lone characters are tried: gse makes words of two or
+	// more characters only from its dictionary, and a real word that no
+	// document has is no typo (晚上 would become 网上, 查出 查处).
 	// Runs of single characters: windows of two to four characters (and the
 	// word before a run with the run's first one or two characters) that
 	// sound like an index term. The longest windows are tried first.

@@ -196,9 +196,9 @@ func TestSearchTies(t *testing.T) {
 func TestBM25F(t *testing.T) {
 	a := mustAnalyzer(t, "")
 	docs := []Doc{
-		{ID: "x", Fields: map[string]string{"name": "防汛", "body": "防汛 抗旱 防汛"}},
+		{ID: "x", Fields: map[string]string{"name": "防汛", "body": "防汛，抗旱，防汛"}},
 		{ID: "y", Fields: map[string]string{"name": "抗旱", "body": "抗旱"}},
-		{ID: "z", Fields: map[string]string{"name": "消防", "body": "消防 安全"}},
+		{ID: "z", Fields: map[string]string{"name": "消防", "body": "消防，安全"}},
 	}
 	fields := []Field{{Name: "name", Weight: 3}, {Name: "body", Weight: 0.5}}
 	ix := NewIndex(a, fields, docs, Params{K1: 1.2, B: 0.75})
@@ -206,10 +206,13 @@ func TestBM25F(t *testing.T) {
 	if len(r.Hits) != 1 || r.Hits[0].ID != "x" {
 		t.Fatalf("hits %v", hitIDs(r))
 	}
-	// name: len 1, avg 1; body: len 3, avg 7/3.
+	// name: len 1, avg 1; body: len 3, avg (3+1+2)/3.
+	if got := a.Analyze(docs[0].Fields["body"]); !slices.Equal(got, []string{"防汛", "抗旱", "防汛"}) {
+		t.Fatalf("body terms %q", got)
+	}
 	idf := math.Log(1 + (3-1+0.5)/(1+0.5))
 	tfName := 3 * 1 / (1 - 0.75 + 0.75*1/1.0)
-	tfBody := 0.5 * 2 / (1 - 0.75 + 0.75*3/(7.0/3))
+	tfBody := 0.5 * 2 / (1 - 0.75 + 0.75*3/2.0)
 	tf := tfName + tfBody
 	want := idf * tf * 2.2 / (1.2 + tf)
 	if got := r.Hits[0].Score; math.Abs(got-want) > 1e-12 {
@@ -348,4 +351,102 @@ func BenchmarkNewIndex(b *testing.B) {
 	for b.Loop() {
 		NewIndex(a, fixtureFields, docs, Params{})
 	}
+}
+
+// Synonym rewriting at the query level: a phrase found in the raw text or
+// a word takes the person's words as its first alternative and the
+// official wording, at a lower weight, as the others.
+func TestQuerySynonyms(t *testing.T) {
+	ix := mustSmallIndex(t)
+	tests := []struct {
+		q        string
+		own      []string // the group's first alternative
+		expanded []string // terms of its other alternatives
+	}{
+		{"我家房子快塌了", []string{"房子快塌了"}, []string{"危房", "住房安全"}}, // raw text
+		{"房子 要塌", []string{"房子要塌"}, []string{"危房", "住房安全"}},    // a layout space
+		{"狗把人咬了", []string{"狗"}, []string{"犬只"}},               // a word (one character)
+		{"吃低保", []string{"吃低保"}, []string{"最低生活保障", "生活困难", "低收入"}},
+	}
+	for _, tt := range tests {
+		q := ix.a.analyzeQuery(tt.q, &ix.p)
+		var found *qgroup
+		for i, g := range q.groups {
+			if g.exp > 0 {
+				found = &q.groups[i]
+			}
+		}
+		if found == nil {
+			t.Errorf("analyzeQuery(%q): no synonym group in %+v", tt.q, q.groups)
+			continue
+		}
+		var own, exp []string
+		for _, qt := range found.alts[0] {
+			own = append(own, qt.text)
+			if qt.w != 1 {
+				t.Errorf("analyzeQuery(%q): own word %q at weight %v", tt.q, qt.text, qt.w)
+			}
+		}
+		for _, alt := range found.alts[found.exp:] {
+			for _, qt := range alt {
+				exp = append(exp, qt.text)
+				if qt.w <= 0 || qt.w >= 1 {
+					t.Errorf("analyzeQuery(%q): expansion %q at weight %v, want below the person's words", tt.q, qt.text, qt.w)
+				}
+			}
+		}
+		if !slices.Equal(own, tt.own) || !slices.Equal(exp, tt.expanded) {
+			t.Errorf("analyzeQuery(%q) = own %q, expanded %q; want %q, %q", tt.q, own, exp, tt.own, tt.expanded)
+		}
+	}
+}
+
+// The pinyin fallback at the query level: a run of lone characters that
+// sounds like an index word becomes a group with that word as an
+// alternative.
+func TestQueryFuzzy(t *testing.T) {
+	ix := mustSmallIndex(t)
+	tests := []struct{ q, want string }{
+		{"宅急地审批", "宅基地"},
+		{"高零津贴", "高龄"},
+		{"公益性木地", "公益性墓地"},
+	}
+	for _, tt := range tests {
+		q := ix.a.analyzeQuery(tt.q, &ix.p)
+		ix.resolve(&q)
+		found := false
+		for _, g := range q.groups {
+			for _, alt := range g.alts[max(g.exp, 1):] {
+				for _, qt := range alt {
+					found = found || qt.text == tt.want && qt.w == ix.p.Fuzzy
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%q: no sound-alike %q in %+v", tt.q, tt.want, q.groups)
+		}
+	}
+}
+
+func FuzzSearch(f *testing.F) {
+	for _, q := range sampleQuestions {
+		f.Add(q)
+	}
+	f.Add("宅急地宅急地 高零津贴 房子快塌了 狗")
+	ix := mustSmallIndex(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		r := ix.Search(q, 0)
+		for i, h := range r.Hits {
+			sum := 0.0
+			for _, m := range h.Matches {
+				sum += m.Score
+			}
+			if sum != h.Score || h.Score <= 0 || h.Score > r.Max*(1+1e-12) {
+				t.Fatalf("Search(%q) %s: score %v, matches %v, max %v", q, h.ID, h.Score, sum, r.Max)
+			}
+			if i > 0 && h.Score > r.Hits[i-1].Score {
+				t.Fatalf("Search(%q): out of order", q)
+			}
+		}
+	})
 }

@@ -28,13 +28,39 @@ func Normalize(s string) string { return normalize(s, false) }
 // Han characters. The analyser cuts text there: a word never spans 、 or ，
 // however the layout spaced it.
 func normalize(s string, breaks bool) string {
-	out := normalizeOnce(s, breaks)
+	if plain(s) {
+		// NFKC would change nothing that survives: skip it and its checks.
+		return normalizeOnce(s, breaks, false)
+	}
+	out := normalizeOnce(s, breaks, true)
 	// Lower-casing can, in rare scripts, produce a string that is not NFKC;
 	// a second pass settles it, so that Normalize stays idempotent.
 	if !norm.NFKC.IsNormalString(out) {
-		out = normalizeOnce(out, breaks)
+		out = normalizeOnce(out, breaks, true)
 	}
 	return out
+}
+
+// plain reports whether NFKC can be skipped for s: it holds only ASCII,
+// the common CJK ideographs, and CJK, general and full-width punctuation
+// and spaces, which NFKC leaves alone or maps to ASCII punctuation and
+// spaces, all of which become separators. Most documents and questions are
+// plain; full-width letters and digits, compatibility characters and emoji
+// are not.
+func plain(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf, r >= 0x4E00 && r <= 0x9FFF:
+		case r >= 0x2000 && r <= 0x206F: // general punctuation
+		case r >= 0x3000 && r <= 0x303F, r >= 0xFF00 && r <= 0xFF65: // CJK and full-width
+			if unicode.IsLetter(r) || unicode.IsNumber(r) {
+				return false // 々, 〇, full-width letters and digits
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Pending separators in normalizeOnce.
@@ -44,8 +70,8 @@ const (
 	sepBreak
 )
 
-func normalizeOnce(s string, breaks bool) string {
-	if !norm.NFKC.IsNormalString(s) {
+func normalizeOnce(s string, breaks, nfkc bool) string {
+	if nfkc && !norm.NFKC.IsNormalString(s) {
 		s = norm.NFKC.String(s)
 	}
 	b := make([]byte, 0, len(s))

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 var normalizeTests = []struct {
@@ -62,6 +64,7 @@ func FuzzNormalize(f *testing.F) {
 	for _, q := range sampleQuestions {
 		f.Add(q)
 	}
+	f.Add("“一喷三防”（通过混配）、‘两违’…… ——　〇々Ａ１，。")
 	f.Fuzz(func(t *testing.T, s string) {
 		got := Normalize(s)
 		if !utf8.ValidString(got) {
@@ -92,6 +95,18 @@ func FuzzNormalize(f *testing.F) {
 				prevSpace = true
 			} else {
 				prev, prevSpace = r, false
+			}
+		}
+		// Skipping NFKC for plain text changes nothing.
+		if plain(s) {
+			for _, breaks := range []bool{false, true} {
+				slow := normalizeOnce(s, breaks, true)
+				if !norm.NFKC.IsNormalString(slow) {
+					slow = normalizeOnce(slow, breaks, true)
+				}
+				if fast := normalize(s, breaks); fast != slow {
+					t.Fatalf("normalize(%q, %v) = %q, with NFKC %q", s, breaks, fast, slow)
+				}
 			}
 		}
 		// The analyser's variant differs only in where it keeps breaks.

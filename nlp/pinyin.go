@@ -1,91 +1,69 @@
 package nlp
 
 import (
-	"slices"
+	_ "embed"
 	"strings"
-	"sync"
-
-	"github.com/mozillazg/go-pinyin"
 )
 
 // Pinyin keys find homophone typos: voice input writes 宅急地 for 宅基地 and
 // 高零津贴 for 高龄津贴. A key is the toneless pinyin of each character with
 // the folds that regional accents and sloppy input make equal: zh/z, ch/c,
 // sh/s at the start and -ng/-n at the end (ang/an, eng/en, ing/in, ong/on).
-// The readings come from go-pinyin's table; the folding is done here,
-// without go-pinyin's regular expressions and string replacing, because it
-// runs per query.
+//
+// The readings are go-pinyin's (github.com/mozillazg/go-pinyin), compiled by
+// ./internal/pinyingen into pinyin.bin: the most common reading of each
+// common character (U+4E00–U+9FFF). go-pinyin itself builds a map of 41,000
+// entries at every program start (about 20 ms and 2 MB), which the start-up
+// budget cannot afford for a fallback.
 
-// syllables returns the folded readings of r, most common first, or nil
-// when r has none (not a Han character, or not in the table).
-func syllables(r rune) []string {
-	v, ok := pinyin.PinyinDict[int(r)]
-	if !ok {
-		return nil
-	}
-	var out []string
-	for v != "" {
-		var p string
-		p, v, _ = strings.Cut(v, ",")
-		if p = foldSyllable(p); p != "" && !slices.Contains(out, p) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+//go:generate go run ./internal/pinyingen -o pinyin.bin
 
-// foldSyllable drops the tone marks of a syllable of go-pinyin's table and
-// applies the fuzzy folds.
-func foldSyllable(p string) string {
-	var buf [12]byte
-	b := buf[:0]
-	for _, r := range p {
-		switch r {
-		case 'ā', 'á', 'ǎ', 'à':
-			r = 'a'
-		case 'ē', 'é', 'ě', 'è', 'ê', 'ế', 'ề':
-			r = 'e'
-		case 'ī', 'í', 'ǐ', 'ì':
-			r = 'i'
-		case 'ō', 'ó', 'ǒ', 'ò':
-			r = 'o'
-		case 'ū', 'ú', 'ǔ', 'ù':
-			r = 'u'
-		case 'ü', 'ǖ', 'ǘ', 'ǚ', 'ǜ':
-			r = 'v'
-		case 'ń', 'ň', 'ǹ':
-			r = 'n'
-		case 'ḿ':
-			r = 'm'
-		}
-		if r < 'a' || r > 'z' || len(b) == len(buf) {
-			continue // combining marks of rare readings
-		}
-		b = append(b, byte(r))
-	}
-	if len(b) > 2 && b[1] == 'h' && (b[0] == 'z' || b[0] == 'c' || b[0] == 's') {
-		b = append(b[:1], b[2:]...)
-	}
-	if len(b) > 2 && b[len(b)-2] == 'n' && b[len(b)-1] == 'g' {
-		b = b[:len(b)-1]
-	}
-	return string(b)
-}
+//go:embed pinyin.bin
+var pinyinBin string
 
-// firstSyllables caches the folded most common reading by rune ("" for
-// none); it fills as questions come, and the characters people use are few.
-var firstSyllables sync.Map
+const pinyinFirst, pinyinLast = 0x4E00, 0x9FFF
 
-// firstSyllable returns the folded most common reading of r, or "".
+// pinyinTable holds the folded syllables and, from pinyinBin, the codes.
+var pinyinTable = func() struct {
+	syllables []string // folded; index = code − 1
+	codes     string   // two bytes per character, little-endian
+} {
+	head, codes, ok := strings.Cut(pinyinBin, "\n")
+	if !ok || len(codes) != 2*(pinyinLast-pinyinFirst+1) {
+		panic("nlp: pinyin.bin is malformed; run go generate ./nlp/")
+	}
+	sy := strings.Fields(head)
+	for i, p := range sy {
+		sy[i] = foldSyllable(p)
+	}
+	return struct {
+		syllables []string
+		codes     string
+	}{sy, codes}
+}()
+
+// firstSyllable returns the folded most common reading of r, or "" when r
+// has none (not a common Han character).
 func firstSyllable(r rune) string {
-	if v, ok := firstSyllables.Load(r); ok {
-		return v.(string)
+	if r < pinyinFirst || r > pinyinLast {
+		return ""
 	}
-	p := ""
-	if sy := syllables(r); len(sy) > 0 {
-		p = sy[0]
+	i := 2 * int(r-pinyinFirst)
+	code := int(pinyinTable.codes[i]) | int(pinyinTable.codes[i+1])<<8
+	if code == 0 || code > len(pinyinTable.syllables) {
+		return ""
 	}
-	firstSyllables.Store(r, p)
+	return pinyinTable.syllables[code-1]
+}
+
+// foldSyllable applies the fuzzy folds to a toneless syllable.
+func foldSyllable(p string) string {
+	if len(p) > 2 && p[1] == 'h' && (p[0] == 'z' || p[0] == 'c' || p[0] == 's') {
+		p = p[:1] + p[2:]
+	}
+	if len(p) > 2 && strings.HasSuffix(p, "ng") {
+		p = p[:len(p)-1]
+	}
 	return p
 }
 

@@ -56,6 +56,7 @@ type query struct {
 // mode (and addParts) found inside it.
 type wordGroup struct {
 	word  term
+	pos   int // order of first appearance
 	parts []term
 	taken bool // claimed by a synonym phrase
 }
@@ -88,7 +89,7 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 		case kindSingle:
 			singles = append(singles, t)
 		default:
-			words = append(words, wordGroup{word: t})
+			words = append(words, wordGroup{word: t, pos: len(words)})
 		}
 	}
 	slices.SortStableFunc(words, func(x, y wordGroup) int {
@@ -110,6 +111,7 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 		}
 	}
 	words = mains
+	slices.SortFunc(words, func(x, y wordGroup) int { return x.pos - y.pos })
 
 	own := func(w wordGroup) []qalt {
 		alts := []qalt{{{text: w.word.text, w: 1}}}
@@ -139,7 +141,7 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 
 	// Phrases of the table found in the text: the words inside a phrase,
 	// together, are the group's first alternative, their parts the second.
-	singleTaken := map[string]bool{}
+	taken := map[string]bool{} // lone characters and bigrams inside a phrase
 	for _, m := range ms {
 		var mine, parts qalt
 		for i := range words {
@@ -155,12 +157,12 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 		}
 		for _, t := range singles {
 			if strings.Contains(m.phrase, t.text) {
-				singleTaken[t.text] = true
+				taken[t.text] = true
 			}
 		}
 		for _, t := range bigrams {
 			if strings.Contains(m.phrase, t.text) {
-				singleTaken[t.text] = true
+				taken[t.text] = true
 			}
 		}
 		g := qgroup{alts: []qalt{mine}}
@@ -188,7 +190,7 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 		q.groups = append(q.groups, g)
 	}
 	for _, t := range singles {
-		if singleTaken[t.text] {
+		if taken[t.text] {
 			continue
 		}
 		if e, ok := a.syn.matchWord(t.text); ok {
@@ -198,12 +200,16 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 			g.expand(synAlts(e)...)
 			q.groups = append(q.groups, g)
 		} else if p.Single > 0 {
+			// Lone characters count neither in scores nor in Result.Max by
+			// default: counting them toward the maximum only, so that
+			// 杯 in 世界杯 marks an unlisted matter, costs more answerable
+			// questions (with 倒, 拉, 坏) than it saves.
 			q.groups = append(q.groups, qgroup{alts: []qalt{{{text: t.text, w: p.Single}}}})
 		}
 	}
 	if p.Bigram > 0 {
 		for _, t := range bigrams {
-			if !singleTaken[t.text] {
+			if !taken[t.text] {
 				q.groups = append(q.groups, qgroup{alts: []qalt{{{text: t.text, w: p.Bigram}}}})
 			}
 		}

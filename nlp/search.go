@@ -37,8 +37,8 @@ func (ix *Index) putScratch(s *scratch) {
 // Search ranks the documents for a question and returns at most limit hits
 // (all when limit ≤ 0), best first; ties keep the documents' order.
 //
-// An item's score is the sum, over the question's concepts (see Result), of
-// its best alternative's BM25F score: for a term t with weight w,
+// A document's score is the sum, over the question's concepts (see the
+// package documentation), of its best alternative's BM25F score: for a term t with weight w,
 // w × idf(t) × tf'(k1+1)/(k1+tf'), where tf' = Σ over fields of
 // weight × tf / (1 − b + b × len/avglen). Each hit's Matches split that
 // score by term and field, and add up to Hit.Score exactly.
@@ -162,7 +162,7 @@ func (ix *Index) top(s *scratch, limit int) []int32 {
 // explain builds the hit of document d: the winning alternative of each
 // group, split by term and field.
 func (ix *Index) explain(q *query, d int32) Hit {
-	h := Hit{ID: ix.ids[d]}
+	h := Hit{ID: ix.ids[d], Matches: make([]Match, 0, 8)}
 	for _, g := range q.groups {
 		best, bestScore := -1, 0.0
 		for ai, alt := range g.alts {
@@ -246,12 +246,11 @@ func (ix *Index) max(q *query) float64 {
 // terms lists the query's distinct terms in order.
 func (q *query) terms() []string {
 	var out []string
-	seen := map[string]bool{}
 	for _, g := range q.groups {
 		for _, alt := range g.alts {
 			for _, t := range alt {
-				if !seen[t.text] {
-					seen[t.text] = true
+				// Questions have a few dozen terms: a scan beats a map.
+				if !slices.Contains(out, t.text) {
 					out = append(out, t.text)
 				}
 			}

@@ -62,6 +62,9 @@ const (
 // profileDir, when set, receives CPU and heap profiles of the server.
 var profileDir string
 
+// serverMemLimit, when set, is the server's GOMEMLIMIT.
+var serverMemLimit string
+
 var questions = []string{
 	"办残疾证找谁", "宅基地审批怎么办", "低保怎么申请", "危房改造找哪个部门", "新生儿落户",
 	"医保怎么交", "养老保险补缴", "高龄津贴怎么领", "临时救助", "农村建房审批",
@@ -84,6 +87,7 @@ func main() {
 	soak := flag.Duration("soak", 0, "after the scenarios, a mixed ask+wechat load this long, sampling memory (e.g. 5m)")
 	users := flag.Int("users", 50000, "distinct users the questions come from")
 	keep := flag.Bool("keep", false, "keep the data folder and the server log")
+	flag.StringVar(&serverMemLimit, "gomemlimit", "", "GOMEMLIMIT of the server (e.g. 56MiB); default: the server's own")
 	flag.StringVar(&profileDir, "profile", "", "save a CPU profile of the server per scenario, and a heap profile, in `DIR`")
 	flag.Parse()
 	if err := run(*bin, *conc, *dur, *maxN, *warm, *soak, *users, *keep); err != nil {
@@ -111,8 +115,9 @@ func run(bin string, conc int, dur time.Duration, maxN int, warm, soak time.Dura
 		return err
 	}
 	defer srv.stop()
-	fmt.Printf("server: pid %d on %s, GOMAXPROCS=%s, %d CPUs; client: %d connections, %v or %d requests per scenario\n",
-		srv.cmd.Process.Pid, srv.addr, orDefault(os.Getenv("GOMAXPROCS"), "default"), numCPU(), conc, dur, maxN)
+	fmt.Printf("server: pid %d on %s, GOMAXPROCS=%s, GOMEMLIMIT=%s, %d CPUs; client: %d connections, %v or %d requests per scenario\n",
+		srv.cmd.Process.Pid, srv.addr, orDefault(os.Getenv("GOMAXPROCS"), "default"), orDefault(serverMemLimit, "default"),
+		numCPU(), conc, dur, maxN)
 	fmt.Printf("server RSS at start: %.1f MB\n", srv.rssMB())
 
 	client := &http.Client{
@@ -249,9 +254,12 @@ func startServer(bin, aesKey string, keep bool) (*server, error) {
 	s.cmd = exec.Command(bin, "serve", "-addr", s.addr)
 	env := []string{}
 	for _, e := range os.Environ() {
-		if !strings.HasPrefix(e, "DUTYBOT_") {
+		if !strings.HasPrefix(e, "DUTYBOT_") && !strings.HasPrefix(e, "GOMEMLIMIT=") {
 			env = append(env, e)
 		}
+	}
+	if serverMemLimit != "" {
+		env = append(env, "GOMEMLIMIT="+serverMemLimit)
 	}
 	s.cmd.Env = append(env,
 		"DUTYBOT_DATA="+dir,

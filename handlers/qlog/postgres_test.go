@@ -104,8 +104,12 @@ func TestPostgres(t *testing.T) {
 		if n := count(t, a, `SELECT COUNT(*) FROM questions`); n != 1 {
 			t.Errorf("%d questions, want 1", n)
 		}
-		if n := count(t, a, `SELECT COUNT(*) FROM answer_refs`); n != 1 {
-			t.Errorf("%d refs, want 1", n)
+		rep, err := b.Report(ctx, ReportOptions{Since: t0.Add(-time.Hour), Until: t0.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Questions != 1 || len(rep.TopItems) != 1 || rep.TopItems[0].Ref != "C16" || rep.TopItems[0].Count != 1 {
+			t.Errorf("report = %+v, want one question answered with C16", rep)
 		}
 		if n := count(t, a, `SELECT COUNT(*) FROM questions WHERE user_hash = 'u1'`); n != 0 {
 			t.Error("the raw user id is stored")

@@ -204,11 +204,12 @@ func (s *Store) Write(ctx context.Context, batch []Entry) error {
 	return nil
 }
 
-// rowsPerInsert is how many questions one INSERT carries: 13 parameters a
-// row stays far below the engines' limits (SQLite 32766, PostgreSQL 65535).
+// rowsPerInsert is how many questions one INSERT carries: at
+// questionColumns parameters a row, far below the engines' limits (SQLite
+// 32766, PostgreSQL 65535).
 const rowsPerInsert = 64
 
-const questionColumns = 13
+const questionColumns = 12
 
 func (s *Store) insertQuestions(ctx context.Context, tx *sql.Tx, qs []Entry) error {
 	var full *sql.Stmt

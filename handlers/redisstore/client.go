@@ -20,8 +20,10 @@ type Options struct {
 	// one Redis. Default "dutybot:".
 	Prefix string
 	// OpTimeout bounds one Redis call (dial included): past it the call
-	// counts as a failure and the in-process state answers. Default 500 ms,
-	// well inside WeChat's 5 s.
+	// counts as a failure and the in-process state answers. Default 1 s:
+	// only the first request of an outage waits for it (later ones do not
+	// try Redis), and it stays well inside WeChat's 5 s, while a busy
+	// machine does not take a slow reply for an outage.
 	OpTimeout time.Duration
 	// ProbeMin and ProbeMax bound the backoff of the health probe while
 	// Redis is down: it PINGs after ProbeMin, then doubles the wait up to
@@ -73,7 +75,7 @@ func New(url string, opts Options) (*Client, error) {
 		opts.Prefix = "dutybot:"
 	}
 	if opts.OpTimeout <= 0 {
-		opts.OpTimeout = 500 * time.Millisecond
+		opts.OpTimeout = time.Second
 	}
 	if opts.ProbeMin <= 0 {
 		opts.ProbeMin = 250 * time.Millisecond

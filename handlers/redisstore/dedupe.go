@@ -14,9 +14,10 @@ import (
 // retry that reaches another replica is answered once, with the reply of
 // the first attempt:
 //
-//   - Claim is SET key "-" NX PX ttl: one caller across all replicas wins;
-//   - Store replaces "-" by "=" + reply, keeping the first reply (a small
-//     Lua script: compare and set);
+//   - Claim is SET key "-" NX PX pending: one caller across all replicas
+//     wins;
+//   - Store replaces "-" by "=" + reply for the full ttl, keeping the first
+//     reply (a small Lua script: compare and set);
 //   - Wait polls GET, from 5 ms apart up to 50 ms apart, until the reply is
 //     there or ctx ends. Polling costs a few GETs for the rare retry that
 //     arrives while the first attempt is being answered, and needs no
@@ -25,7 +26,17 @@ import (
 // While Redis is down, keys live in this process (handlers.MemoryDedupe):
 // each replica then dedupes its own retries, and the question log's unique
 // message ids keep a retry answered by two replicas from being logged twice.
+//
+// A claim that is never followed by a reply (the replica answering it was
+// killed) is dropped after Pending, so that WeChat's next retry is claimed
+// and answered by another replica instead of waiting in vain until ttl.
 type Dedupe struct {
+	// Pending is how long a claim without a reply holds its key: longer
+	// than the handlers' deadline plus the time to store the reply (4 s +
+	// 1 s), shorter than the ~10 s until WeChat's second retry. Default
+	// 8 s; set it before use.
+	Pending time.Duration
+
 	c   *Client
 	ttl time.Duration
 	mem *handlers.MemoryDedupe
@@ -53,14 +64,14 @@ func NewDedupe(c *Client, ttl time.Duration) *Dedupe {
 	if ttl <= 0 {
 		ttl = 2 * time.Minute
 	}
-	return &Dedupe{c: c, ttl: ttl, mem: handlers.NewMemoryDedupe(10000, ttl)}
+	return &Dedupe{Pending: min(8*time.Second, ttl), c: c, ttl: ttl, mem: handlers.NewMemoryDedupe(10000, ttl)}
 }
 
 // Claim implements handlers.DedupeStore. It does not fail: when Redis does
 // not answer, the in-process store decides.
 func (d *Dedupe) Claim(ctx context.Context, key string) (bool, error) {
 	if rctx, cancel, ok := d.c.op(ctx); ok {
-		won, err := d.c.rdb.SetNX(rctx, d.c.key("dedupe", key), pending, d.ttl).Result()
+		won, err := d.c.rdb.SetNX(rctx, d.c.key("dedupe", key), pending, d.Pending).Result()
 		cancel()
 		if !d.c.failed(ctx, err) {
 			return won, nil

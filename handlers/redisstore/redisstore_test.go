@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"dutybot/bot"
 	"dutybot/handlers"
 	"dutybot/handlers/redisstore"
@@ -36,6 +38,14 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// go-redis logs every failed dial to stderr; the outages here are on
+// purpose.
+func init() { redis.SetLogger(quietLogger{}) }
+
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}
+
 var prefixSeq atomic.Int64
 
 // newClient returns a client of r with a prefix of its own (so tests on
@@ -43,13 +53,20 @@ var prefixSeq atomic.Int64
 // prefix of another client to share its keys, as replicas do.
 func newClient(t *testing.T, r *enginetest.RedisServer, prefix string) (*redisstore.Client, *lockedBuffer) {
 	t.Helper()
+	// Generous: a loaded test machine (-race, two cores, other packages'
+	// tests) must not look like an outage.
+	return newClientTimeout(t, r, prefix, 2*time.Second)
+}
+
+func newClientTimeout(t *testing.T, r *enginetest.RedisServer, prefix string, opTimeout time.Duration) (*redisstore.Client, *lockedBuffer) {
+	t.Helper()
 	if prefix == "" {
 		prefix = fmt.Sprintf("test%d:", prefixSeq.Add(1))
 	}
 	logs := &lockedBuffer{}
 	c, err := redisstore.New(r.URL(0), redisstore.Options{
 		Prefix:    prefix,
-		OpTimeout: 300 * time.Millisecond,
+		OpTimeout: opTimeout,
 		ProbeMin:  20 * time.Millisecond,
 		ProbeMax:  100 * time.Millisecond,
 		Logger:    slog.New(slog.NewTextHandler(logs, nil)),
@@ -212,6 +229,21 @@ func TestDedupeAcrossReplicas(t *testing.T) {
 	time.Sleep(250 * time.Millisecond)
 	if ok, _ := dshort.Claim(ctx, "brief"); !ok {
 		t.Error("key still claimed after its TTL")
+	}
+
+	// A claim whose replica died before replying is released after
+	// Pending; a reply is kept for the whole TTL.
+	dp := redisstore.NewDedupe(a, time.Minute)
+	dp.Pending = 150 * time.Millisecond
+	dp.Claim(ctx, "orphan")
+	dp.Claim(ctx, "answered")
+	dp.Store(ctx, "answered", []byte("r"))
+	time.Sleep(300 * time.Millisecond)
+	if ok, _ := db.Claim(ctx, "orphan"); !ok {
+		t.Error("an orphaned claim still holds its key after Pending")
+	}
+	if got, err := db.Wait(ctx, "answered"); string(got) != "r" || err != nil {
+		t.Errorf("a stored reply is gone after Pending: %q, %v", got, err)
 	}
 }
 
@@ -414,14 +446,15 @@ func TestOutageKeepsNewerSessions(t *testing.T) {
 	r := enginetest.Redis(t)
 	ctx := context.Background()
 	p := prefixOf()
-	a, _ := newClient(t, r, p)
+	a, _ := newClientTimeout(t, r, p, 300*time.Millisecond)
 	b, _ := newClient(t, r, p)
 	sa, sb := redisstore.NewSessions(a, 0), redisstore.NewSessions(b, 0)
 	if err := sa.Put(ctx, "wechat:u1", bot.Session{Township: "T", Choices: []string{"OLD"}}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	// An admin connection pauses every other client for a while.
-	if err := b.Redis().Do(ctx, "CLIENT", "PAUSE", 1500, "ALL").Err(); err != nil {
+	// An admin connection pauses every other client for a while: a's
+	// calls time out.
+	if err := b.Redis().Do(ctx, "CLIENT", "PAUSE", 2500, "ALL").Err(); err != nil {
 		t.Fatal(err)
 	}
 	sa.Put(ctx, "wechat:u1", bot.Session{Township: "T", Choices: []string{"NEW"}}, time.Minute)

@@ -1,13 +1,15 @@
 package enginetest
 
 import (
-	"context"
-	"database/sql"
+	"fmt"
+	"strings"
 	"testing"
-	"time"
 )
 
-func TestEngines(t *testing.T) {
+// TestRedis: the server answers, stops and starts again on its address.
+// (PostgreSQL is exercised, with a stop and a start, by the question log's
+// tests; starting one costs seconds.)
+func TestRedis(t *testing.T) {
 	r := Redis(t)
 	if err := redisPing(r.Addr); err != nil {
 		t.Fatal(err)
@@ -20,36 +22,31 @@ func TestEngines(t *testing.T) {
 	if err := redisPing(r.Addr); err != nil {
 		t.Fatal(err)
 	}
+}
 
-	start := time.Now()
-	p := Postgres(t)
-	t.Logf("postgres up in %v", time.Since(start))
-	url := p.NewDatabase(t)
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
+// recordingTB records what a helper reports instead of ending the test.
+type recordingTB struct {
+	testing.TB
+	fatal, skip string
+}
+
+func (r *recordingTB) Helper()                           {}
+func (r *recordingTB) Fatalf(format string, args ...any) { r.fatal = fmt.Sprintf(format, args...) }
+func (r *recordingTB) Skipf(format string, args ...any)  { r.skip = fmt.Sprintf(format, args...) }
+
+// TestMissingFailsInCI: a missing engine skips a developer's run and fails
+// a CI run.
+func TestMissingFailsInCI(t *testing.T) {
+	t.Setenv("CI", "true")
+	r := &recordingTB{TB: t}
+	missing(r, "redis-server not found")
+	if r.fatal == "" || r.skip != "" || !strings.Contains(r.fatal, "apt-get install") {
+		t.Errorf("with CI set: fatal %q, skip %q; want a failure saying how to install", r.fatal, r.skip)
 	}
-	defer db.Close()
-	var one int
-	if err := db.QueryRowContext(context.Background(), "SELECT 1").Scan(&one); err != nil || one != 1 {
-		t.Fatalf("SELECT 1 = %d, %v", one, err)
-	}
-	var user string
-	db.QueryRow("SELECT current_user").Scan(&user)
-	if user != "postgres" {
-		t.Errorf("current_user = %q", user)
-	}
-	p.Stop()
-	if err := db.Ping(); err == nil {
-		t.Error("postgres answers after Stop")
-	}
-	p.Start(t)
-	for i := 0; i < 3; i++ {
-		if err = db.Ping(); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		t.Errorf("after Start: %v", err)
+	t.Setenv("CI", "")
+	r = &recordingTB{TB: t}
+	missing(r, "redis-server not found")
+	if r.skip == "" || r.fatal != "" {
+		t.Errorf("without CI: fatal %q, skip %q; want a skip", r.fatal, r.skip)
 	}
 }
