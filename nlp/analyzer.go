@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -141,7 +142,7 @@ func (a *Analyzer) DictionarySize() int { return len(a.words) }
 func (a *Analyzer) Analyze(text string) []string { return a.analyze(text, nil) }
 
 // analyze is Analyze with a memo for segmentMemo.
-func (a *Analyzer) analyze(text string, memo map[string][]term) []string {
+func (a *Analyzer) analyze(text string, memo *chunkMemo) []string {
 	var s segmentation
 	a.segmentMemo(&s, a.fillers.cut(normalize(text, true)), memo)
 	out := make([]string, len(s.terms))
@@ -182,11 +183,31 @@ type segmentation struct {
 // segment appends the terms of normalised text to s.
 func (a *Analyzer) segment(s *segmentation, text string) { a.segmentMemo(s, text, nil) }
 
-// segmentMemo is segment with a memo of the terms of chunks already seen,
-// when memo is not nil. Duty lists repeat themselves (categories, body
-// names, set phrases of the steps), and segmentation is most of an index's
-// build time. A memo keeps no runs: documents need none.
-func (a *Analyzer) segmentMemo(s *segmentation, text string, memo map[string][]term) {
+// chunkMemo remembers the terms of chunks already segmented. Duty lists
+// repeat themselves (categories, body names, set phrases of the steps:
+// about a sixth of their text), and segmentation is most of an index's
+// build time. It is safe for concurrent use; it keeps no runs, which
+// documents do not need.
+type chunkMemo struct {
+	mu    sync.Mutex
+	terms map[string][]term
+}
+
+func (m *chunkMemo) get(chunk string) ([]term, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ts, ok := m.terms[chunk]
+	return ts, ok
+}
+
+func (m *chunkMemo) put(chunk string, ts []term) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.terms[chunk] = ts
+}
+
+// segmentMemo is segment with a memo, when memo is not nil.
+func (a *Analyzer) segmentMemo(s *segmentation, text string, memo *chunkMemo) {
 	for len(text) > 0 {
 		chunk, rest := text, ""
 		for i := 0; i < len(text); i++ {
@@ -200,13 +221,14 @@ func (a *Analyzer) segmentMemo(s *segmentation, text string, memo map[string][]t
 			continue
 		}
 		if memo != nil {
-			if ts, ok := memo[chunk]; ok {
+			if ts, ok := memo.get(chunk); ok {
 				s.terms = append(s.terms, ts...)
 				continue
 			}
 			start := len(s.terms)
 			a.segmentChunk(s, chunk)
-			memo[chunk] = s.terms[start:len(s.terms):len(s.terms)]
+			// Capped, so that later appends to s.terms never write into it.
+			memo.put(chunk, s.terms[start:len(s.terms):len(s.terms)])
 			continue
 		}
 		a.segmentChunk(s, chunk)

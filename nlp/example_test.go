@@ -38,12 +38,12 @@ func ExampleAnalyzer_Analyze() {
 	fmt.Println(a.Analyze("家庭农场赋码"))
 	// Output:
 	// [网格 网格员 残疾 残疾人 残疾人证]
-	// [家庭 农场 赋 码 赋码]
+	// [家庭 农场 家庭农场 赋 码 赋码]
 }
 
 func ExampleIndex_Search() {
 	syn, err := nlp.ParseSynonyms("synonyms.txt", []byte(
-		"残疾证 => 残疾人证\n狗 => 犬只\n"))
+		"残疾证 => 残疾人证\n狗 => 犬只\n狗咬人 => 犬只 伤人\n"))
 	if err != nil {
 		panic(err)
 	}
@@ -65,19 +65,19 @@ func ExampleIndex_Search() {
 	for _, q := range []string{"办残疾证找谁", "宅急地审批", "邻居家狗咬人了"} {
 		r := ix.Search(q, 1)
 		h := r.Hits[0]
-		fmt.Printf("%s → %s (%.0f%% of the maximum)\n", q, h.ID, 100*h.Score/r.Max)
+		// Matches say which terms of the question (or of their synonyms
+		// and sound-alikes) the item has, in which fields; their scores add
+		// up to the item's.
+		var why []string
+		sum := 0.0
 		for _, m := range h.Matches {
-			fmt.Printf("    %s in %s: %.2f\n", m.Term, m.Field, m.Score)
+			why = append(why, m.Term+"/"+m.Field)
+			sum += m.Score
 		}
+		fmt.Printf("%s → %s %v, explained: %v\n", q, h.ID, why, sum == h.Score)
 	}
 	// Output:
-	// 办残疾证找谁 → C16 (100% of the maximum)
-	//     残疾人证 in name: 1.14
-	// 宅急地审批 → B62 (100% of the maximum)
-	//     审批 in name: 1.73
-	//     宅基地 in name: 0.88
-	//     宅基地 in steps: 0.41
-	// 邻居家狗咬人了 → C46 (43% of the maximum)
-	//     犬只 in name: 0.87
-	//     犬只 in steps: 0.31
+	// 办残疾证找谁 → C16 [残疾人证/name], explained: true
+	// 宅急地审批 → B62 [审批/name 宅基地/name 宅基地/steps], explained: true
+	// 邻居家狗咬人了 → C46 [犬只/name 犬只/steps 伤人/steps], explained: true
 }

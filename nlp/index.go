@@ -46,14 +46,15 @@ type Params struct {
 	Single, Bigram float64
 	// Unknown is how much a word of the question that no document has
 	// counts toward Result.Max, relative to a typical word found in one
-	// document (default 1). It lowers the share of the maximum that
-	// questions about unlisted matters reach.
+	// document (default 1.5: a word the list lacks says more about the
+	// question than a word it has). It lowers the share of the maximum
+	// that questions about unlisted matters reach; it changes no ranking.
 	Unknown float64
 }
 
 // DefaultParams returns the default ranking parameters.
 func DefaultParams() Params {
-	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Unknown: 1}
+	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Unknown: 1.5}
 }
 
 func (p Params) withDefaults() Params {
@@ -288,9 +289,9 @@ func (ix *Index) analyzeDocs(docs []Doc) [][][]string {
 	out := make([][][]string, len(docs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	memo := &chunkMemo{terms: map[string][]term{}}
 	for range max(1, min(runtime.GOMAXPROCS(0), len(docs), 8)) {
 		wg.Go(func() {
-			memo := map[string][]term{}
 			for {
 				d := int(next.Add(1)) - 1
 				if d >= len(docs) {
