@@ -59,6 +59,9 @@ func newWeChat(s *server) (*wechatChannel, error) {
 		Token:          o.Token,
 		EncodingAESKey: o.EncodingAESKey,
 		Cache:          c,
+		// The stable-token endpoint does not invalidate the token another
+		// replica holds (error 40001 when replicas fight over it).
+		UseStableAK: true,
 	})
 	return &wechatChannel{s: s, oa: oa, token: o.Token, safe: o.EncodingAESKey != ""}, nil
 }

@@ -40,8 +40,9 @@ type Config struct {
 	WeChat   WeChatConfig   `yaml:"wechat"`
 	WeComBot WeComBotConfig `yaml:"wecom_bot"`
 
-	// Redis and Postgres are reserved for running several replicas (issue 6);
-	// this build validates them but does not use them yet.
+	// Redis and Postgres, when set, let several replicas share state: the
+	// sessions, retry dedupe, rate limits and WeChat access token in Redis,
+	// the question log in PostgreSQL (see scale.go).
 	Redis    URLConfig `yaml:"redis"`
 	Postgres URLConfig `yaml:"postgres"`
 }

@@ -59,6 +59,18 @@ func (l *replicaLog) String() string {
 	return l.b.String()
 }
 
+// withoutAccess returns the log without the access lines (one per
+// request), for a failure message.
+func (l *replicaLog) withoutAccess() string {
+	var keep []string
+	for _, line := range strings.Split(l.String(), "\n") {
+		if !strings.Contains(line, "msg=http ") {
+			keep = append(keep, line)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
 // buildDutybot starts building the command into dir; the returned func
 // waits for the build and returns the binary's path.
 func buildDutybot(t *testing.T, dir string) func() string {
@@ -560,7 +572,7 @@ func TestReplicas(t *testing.T) {
 	})
 
 	if t.Failed() {
-		t.Logf("replica A:\n%s\nreplica B:\n%s", a.stderr.String(), b.stderr.String())
+		t.Logf("replica A:\n%s\nreplica B:\n%s", a.stderr.withoutAccess(), b.stderr.withoutAccess())
 	}
 }
 
