@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // ErrNoTownship is returned by Answer when the question names a township that
@@ -270,8 +271,8 @@ func (c *conv) respond(ctx context.Context) *Answer {
 func (c *conv) match(ctx context.Context, text string) *Answer {
 	r := c.cat.rankers[c.t.Name].Rank(text, 10)
 	th := c.b.opts.Thresholds
-	var cands []Candidate
-	var hits []*Item
+	cands := make([]Candidate, 0, len(r.Hits))
+	hits := make([]*Item, 0, len(r.Hits))
 	for _, h := range r.Hits {
 		it := c.t.Item(h.Ref)
 		if it == nil {
@@ -304,7 +305,16 @@ func (c *conv) match(ctx context.Context, text string) *Answer {
 	return a
 }
 
+// remember makes a the session's last answer, full its text (under title
+// for a listing), and shows its first page.
 func (c *conv) remember(a *Answer, title, full string) {
+	c.rememberAnswer(a, title)
+	a.Text, c.sess.Shown, a.More = page(c.q.Channel, full, 0)
+}
+
+// rememberAnswer makes a the session's last answer, nothing of it shown
+// yet.
+func (c *conv) rememberAnswer(a *Answer, title string) {
 	c.sess.Last = a.Refs()
 	c.sess.Title = title
 	if !c.picked { // a pick answers the question that offered the choice
@@ -312,11 +322,19 @@ func (c *conv) remember(a *Answer, title, full string) {
 		c.sess.MsgID = c.q.MessageID
 	}
 	c.sess.Shown = 0
-	a.Text, c.sess.Shown, a.More = page(c.q.Channel, full, 0)
 }
 
 func (c *conv) answerItems(d Decision, items []*Item, cands []Candidate, terms []string) *Answer {
 	a := &Answer{Decision: d, Items: items, Candidates: cands, Terms: terms}
+	// On a phone a long answer starts with its gist; 详情 then shows it all
+	// (rendered again then: the brief answer needs only the session).
+	if len(items) == 1 && c.q.Channel != WeCom {
+		if brief, cut := itemBrief(c.t, items[0], c.q.Channel); cut && len(brief)+len(moreFooter)+1 <= c.q.Channel.Limit() {
+			c.rememberAnswer(a, "")
+			a.Text, a.More = render(c.q.Channel, brief+"\n"+moreFooter), true
+			return a
+		}
+	}
 	var sb strings.Builder
 	for i, it := range items {
 		if i > 0 {
@@ -325,12 +343,6 @@ func (c *conv) answerItems(d Decision, items []*Item, cands []Candidate, terms [
 		sb.WriteString(itemText(c.t, it, c.q.Channel))
 	}
 	c.remember(a, "", sb.String())
-	// On a phone a long answer starts with its gist; 详情 then shows it all.
-	if len(items) == 1 && c.q.Channel != WeCom {
-		if brief, cut := itemBrief(c.t, items[0], c.q.Channel); cut && len(brief)+len(moreFooter)+1 <= c.q.Channel.Limit() {
-			a.Text, a.More, c.sess.Shown = render(c.q.Channel, brief+"\n"+moreFooter), true, 0
-		}
-	}
 	return a
 }
 
@@ -415,14 +427,9 @@ func fullText(t *Township, items []*Item, ch Channel, sess Session) string {
 func (c *conv) categories() *Answer {
 	var sb strings.Builder
 	sb.WriteString(c.t.Name + "履职事项的分类（回复分类名称查看事项）：\n")
-	for _, cat := range c.t.Categories() {
-		n := 0
-		for _, it := range c.t.Items {
-			if it.Category == cat {
-				n++
-			}
-		}
-		fmt.Fprintf(&sb, "· %s（%d项）\n", cat, n)
+	ci := c.t.categories()
+	for i, cat := range ci.list {
+		fmt.Fprintf(&sb, "· %s（%d项）\n", cat, ci.count[i])
 	}
 	return &Answer{Decision: DecideCategories, Text: render(c.q.Channel, strings.TrimRight(sb.String(), "\n"))}
 }
@@ -430,10 +437,8 @@ func (c *conv) categories() *Answer {
 // category returns the category that text names exactly, if any.
 func (c *conv) category(text string) string {
 	text = strings.TrimSuffix(strings.TrimSuffix(text, "类"), "方面")
-	for _, cat := range c.t.Categories() {
-		if text == cat {
-			return cat
-		}
+	if c.t.categories().set[text] {
+		return text
 	}
 	return ""
 }
@@ -479,8 +484,12 @@ func (c *conv) bodyQuestion(text string) *Body {
 	var best *Body
 	bestLen := 0
 	for _, b := range c.cat.lib.Bodies.Bodies() {
-		for _, n := range append([]string{b.Name}, b.Aliases...) {
-			if len(n) > bestLen && len([]rune(n)) >= 2 && strings.Contains(text, n) {
+		for i := -1; i < len(b.Aliases); i++ {
+			n := b.Name
+			if i >= 0 {
+				n = b.Aliases[i]
+			}
+			if len(n) > bestLen && utf8.RuneCountInString(n) >= 2 && strings.Contains(text, n) {
 				best, bestLen = b, len(n)
 			}
 		}

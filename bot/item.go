@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 )
@@ -89,6 +90,16 @@ type Township struct {
 	Items []*Item `json:"items"`
 
 	byRef atomic.Pointer[map[string]*Item] // built on first use; safe for concurrent readers
+	cats  atomic.Pointer[categoryIndex]    // built on first use, as byRef
+}
+
+// categoryIndex is a township's categories, in order of first appearance,
+// and as a set. n is the number of items it was built from.
+type categoryIndex struct {
+	list  []string
+	count []int // items of each category of list
+	set   map[string]bool
+	n     int
 }
 
 // Item returns the item with the given ref (case-insensitive), or nil.
@@ -117,14 +128,29 @@ func (t *Township) Count(k Kind) int {
 }
 
 // Categories returns the item categories in order of first appearance.
-func (t *Township) Categories() []string {
-	var out []string
-	seen := map[string]bool{}
+func (t *Township) Categories() []string { return slices.Clone(t.categories().list) }
+
+// categories returns the township's categories, built once: every question
+// looks its text up among them.
+func (t *Township) categories() *categoryIndex {
+	if ci := t.cats.Load(); ci != nil && ci.n == len(t.Items) {
+		return ci
+	}
+	ci := &categoryIndex{set: map[string]bool{}, n: len(t.Items)}
 	for _, it := range t.Items {
-		if it.Category != "" && !seen[it.Category] {
-			seen[it.Category] = true
-			out = append(out, it.Category)
+		if it.Category != "" && !ci.set[it.Category] {
+			ci.set[it.Category] = true
+			ci.list = append(ci.list, it.Category)
 		}
 	}
-	return out
+	ci.count = make([]int, len(ci.list))
+	for i, cat := range ci.list {
+		for _, it := range t.Items {
+			if it.Category == cat {
+				ci.count[i]++
+			}
+		}
+	}
+	t.cats.Store(ci)
+	return ci
 }

@@ -1,7 +1,7 @@
 package bot
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -88,14 +88,25 @@ func itemBrief(t *Township, it *Item, ch Channel) (string, bool) {
 
 func renderItem(t *Township, it *Item, ch Channel, brief bool) (string, bool) {
 	var sb strings.Builder
+	sb.Grow(renderSize(t, it, brief))
 	bold := func(s string) string {
 		if ch == WeCom {
 			return "**" + s + "**"
 		}
 		return s
 	}
-	sb.WriteString(bold(fmt.Sprintf("【%s】%s", it.Ref, it.Name)))
-	sb.WriteString("\n负责：" + responsible(t, it))
+	if ch == WeCom {
+		sb.WriteString("**")
+	}
+	sb.WriteString("【")
+	sb.WriteString(it.Ref)
+	sb.WriteString("】")
+	sb.WriteString(it.Name)
+	if ch == WeCom {
+		sb.WriteString("**")
+	}
+	sb.WriteString("\n负责：")
+	sb.WriteString(responsible(t, it))
 	cut := false
 	switch it.Kind {
 	case Basic:
@@ -140,10 +151,44 @@ func writeSteps(sb *strings.Builder, title string, groups []StepGroup, brief boo
 				}
 				shown++
 			}
-			fmt.Fprintf(sb, "\n%d. %s", i+1, s)
+			sb.WriteString("\n")
+			sb.WriteString(strconv.Itoa(i + 1))
+			sb.WriteString(". ")
+			sb.WriteString(s)
 		}
 	}
 	return cut
+}
+
+// renderSize estimates the bytes renderItem writes, so that it writes them
+// into one buffer.
+func renderSize(t *Township, it *Item, brief bool) int {
+	n := 160 + len(it.Name) + 2*len(t.Name) + len(it.Ref)
+	for _, l := range it.Leads {
+		n += len(l) + 3
+	}
+	if it.Handover != nil {
+		n += len(it.Handover.Body) + len(it.Handover.How)
+	}
+	for _, groups := range [2][]StepGroup{it.TownshipSteps, it.LeadSteps} {
+		steps := 0
+		for _, g := range groups {
+			n += len(g.Heading) + 8
+			for _, s := range g.Steps {
+				if brief && steps == briefSteps {
+					break
+				}
+				steps++
+				n += 6
+				if brief {
+					n += min(len(s), 4*briefRunes)
+				} else {
+					n += len(s)
+				}
+			}
+		}
+	}
+	return n
 }
 
 // responsible says who is responsible for an item, in a sentence.
@@ -202,9 +247,16 @@ func helpText(t *Township, hotline string, welcome bool) string {
 
 // clip shortens s to at most n characters, marking the cut with …
 func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	// The byte offset of the rune after the first n, if any.
+	runes := 0
+	for i := range s {
+		if runes == n {
+			if !utf8.ValidString(s[:i]) {
+				return string([]rune(s)[:n]) + "…" // invalid bytes become U+FFFD
+			}
+			return s[:i] + "…"
+		}
+		runes++
 	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
+	return s
 }

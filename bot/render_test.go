@@ -90,3 +90,17 @@ func TestPick(t *testing.T) {
 		}
 	}
 }
+
+func TestClip(t *testing.T) {
+	for _, s := range []string{"", "abc", "办残疾证找谁", "a\xffb\xfe办证", "\xff\xff\xff\xff", "宅基地审批要多久"} {
+		for n := 0; n <= 8; n++ {
+			want := s
+			if r := []rune(s); len(r) > n {
+				want = string(r[:n]) + "…"
+			}
+			if got := clip(s, n); got != want {
+				t.Errorf("clip(%q, %d) = %q, want %q", s, n, got, want)
+			}
+		}
+	}
+}

@@ -129,8 +129,36 @@ func (s *server) apiAsk(c *gin.Context) error {
 		}
 		resp.Terms = a.Terms
 	}
+	size := 256 + len(resp.Reply)
+	for _, it := range a.Items {
+		size += itemJSONSize(it)
+	}
+	if b, ok := appendAskResponse(make([]byte, 0, size), &resp); ok {
+		c.Data(http.StatusOK, "application/json; charset=utf-8", b)
+		return nil
+	}
 	c.JSON(http.StatusOK, resp)
 	return nil
+}
+
+// itemJSONSize estimates the length of an item's JSON.
+func itemJSONSize(it *bot.Item) int {
+	n := 160 + len(it.Name) + len(it.Category)
+	for _, l := range it.Leads {
+		n += len(l) + 3
+	}
+	for _, gs := range [2][]bot.StepGroup{it.TownshipSteps, it.LeadSteps} {
+		for _, g := range gs {
+			n += len(g.Heading) + 24
+			for _, s := range g.Steps {
+				n += len(s) + 3
+			}
+		}
+	}
+	if it.Handover != nil {
+		n += len(it.Handover.Body) + len(it.Handover.How) + 20
+	}
+	return n
 }
 
 // apiItems answers GET /api/items: the townships with a summary of their

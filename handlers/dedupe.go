@@ -50,10 +50,11 @@ type MemoryDedupe struct {
 }
 
 type dedupeEntry struct {
-	key   string
-	exp   time.Time
-	done  chan struct{} // closed when reply is stored
-	reply []byte
+	key    string
+	exp    time.Time
+	stored bool          // reply is set
+	done   chan struct{} // made by the first Wait before Store; closed by Store
+	reply  []byte
 }
 
 // NewMemoryDedupe returns a store that keeps at most max keys, each for ttl
@@ -95,7 +96,7 @@ func (m *MemoryDedupe) Claim(_ context.Context, key string) (bool, error) {
 		m.order.Remove(el)
 		delete(m.byKey, el.Value.(*dedupeEntry).key)
 	}
-	m.byKey[key] = m.order.PushBack(&dedupeEntry{key: key, exp: now.Add(m.ttl), done: make(chan struct{})})
+	m.byKey[key] = m.order.PushBack(&dedupeEntry{key: key, exp: now.Add(m.ttl)})
 	return true, nil
 }
 
@@ -109,11 +110,12 @@ func (m *MemoryDedupe) Store(_ context.Context, key string, reply []byte) error 
 		return nil
 	}
 	e := el.Value.(*dedupeEntry)
-	select {
-	case <-e.done:
-	default:
+	if !e.stored {
 		e.reply = append([]byte(nil), reply...)
-		close(e.done)
+		e.stored = true
+		if e.done != nil {
+			close(e.done)
+		}
 	}
 	return nil
 }
@@ -123,13 +125,25 @@ func (m *MemoryDedupe) Wait(ctx context.Context, key string) ([]byte, error) {
 	m.mu.Lock()
 	m.expire(m.now())
 	el, ok := m.byKey[key]
-	m.mu.Unlock()
 	if !ok {
+		m.mu.Unlock()
 		return nil, ErrNotClaimed
 	}
 	e := el.Value.(*dedupeEntry)
+	if e.stored {
+		m.mu.Unlock()
+		return e.reply, nil
+	}
+	// Most keys are never waited for: their channel is made here.
+	if e.done == nil {
+		e.done = make(chan struct{})
+	}
+	done := e.done
+	m.mu.Unlock()
 	select {
-	case <-e.done:
+	case <-done:
+		m.mu.Lock()
+		defer m.mu.Unlock()
 		return e.reply, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()

@@ -160,6 +160,9 @@ func (s *server) access(c *gin.Context) {
 	case "/healthz", "/readyz", "/metrics": // probes and scrapes: every few seconds
 		level = slog.LevelDebug
 	}
+	if !s.log.Enabled(c.Request.Context(), level) {
+		return // spare building the record's arguments
+	}
 	s.log.Log(c.Request.Context(), level, "http", "method", c.Request.Method, "route", route,
 		"status", c.Writer.Status(), "bytes", c.Writer.Size(), "dur", time.Since(start).Round(time.Microsecond))
 }

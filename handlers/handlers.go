@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -72,11 +73,12 @@ type Options struct {
 
 // server is the state shared by the handlers.
 type server struct {
-	o   Options
-	log *slog.Logger
-	m   *Metrics
-	wc  *wechatChannel // nil when the official account is off
-	wk  *wecomChannel  // nil when the WeCom bot is off
+	o       Options
+	log     *slog.Logger
+	m       *Metrics
+	wc      *wechatChannel // nil when the official account is off
+	wk      *wecomChannel  // nil when the WeCom bot is off
+	workers *workers       // answer the questions
 }
 
 // New returns a gin engine serving the configured channels:
@@ -114,7 +116,7 @@ func New(o Options) (*gin.Engine, error) {
 	if o.Dedupe == nil {
 		o.Dedupe = NewMemoryDedupe(10000, 2*time.Minute)
 	}
-	s := &server{o: o, log: o.Logger, m: o.Metrics}
+	s := &server{o: o, log: o.Logger, m: o.Metrics, workers: newWorkers(4 * runtime.GOMAXPROCS(0))}
 
 	if o.Token != "" || o.EncodingAESKey != "" {
 		wc, err := newWeChat(s)

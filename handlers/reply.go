@@ -12,10 +12,10 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/silenceper/wechat/v2/util"
 
 	"dutybot/bot"
 )
@@ -42,6 +42,23 @@ type reply struct {
 	Text string `json:"t,omitempty"`
 	// Late is set when the deadline passed before the reply was ready.
 	Late bool `json:"-"`
+}
+
+// appendJSON appends r as encoding/json encodes it, for the dedupe store.
+func (r reply) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	if r.Kind != "" {
+		b = append(b, `"k":`...)
+		b = appendJSONString(b, r.Kind)
+	}
+	if r.Text != "" {
+		if r.Kind != "" {
+			b = append(b, ',')
+		}
+		b = append(b, `"t":`...)
+		b = appendJSONString(b, r.Text)
+	}
+	return append(b, '}')
 }
 
 // once produces the reply to the message identified by key exactly once
@@ -75,7 +92,7 @@ func (s *server) once(ctx context.Context, ch bot.Channel, key string, produce f
 		return produce(ctx)
 	}
 	r := produce(ctx)
-	b, _ := json.Marshal(r)
+	b := r.appendJSON(make([]byte, 0, 16+len(r.Text)+len(r.Text)/8))
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
 	if err := s.o.Dedupe.Store(sctx, key, b); err != nil {
@@ -110,7 +127,7 @@ func (s *server) answer(ctx context.Context, q bot.Question) (*bot.Answer, error
 	}
 	done := make(chan result, 1)
 	start := time.Now()
-	go func() {
+	s.workers.run(func() {
 		defer func() {
 			if r := recover(); r != nil {
 				s.log.Error("bot panic", "panic", r, "stack", string(debug.Stack()))
@@ -119,7 +136,7 @@ func (s *server) answer(ctx context.Context, q bot.Question) (*bot.Answer, error
 		}()
 		a, err := s.o.Bot.Answer(ctx, q)
 		done <- result{a, err}
-	}()
+	})
 	select {
 	case r := <-done:
 		if r.err == nil {
@@ -133,10 +150,58 @@ func (s *server) answer(ctx context.Context, q bot.Question) (*bot.Answer, error
 	}
 }
 
+// workers run functions on goroutines of their own, reused: answering a
+// question takes a deeper stack than a new goroutine starts with, and a
+// goroutine per question spent about a twentieth of the server's time
+// growing it. Workers start on demand, up to max, and stop after a minute
+// without work; when they are all busy, a function gets a new goroutine.
+type workers struct {
+	jobs chan func()
+	n    atomic.Int32
+	max  int32
+}
+
+func newWorkers(max int) *workers { return &workers{jobs: make(chan func()), max: int32(max)} }
+
+// run calls f on another goroutine.
+func (w *workers) run(f func()) {
+	if w == nil {
+		go f()
+		return
+	}
+	select {
+	case w.jobs <- f: // an idle worker took it
+		return
+	default:
+	}
+	if w.n.Add(1) <= w.max {
+		go w.work(f)
+		return
+	}
+	w.n.Add(-1)
+	go f()
+}
+
+func (w *workers) work(f func()) {
+	defer w.n.Add(-1)
+	const idle = time.Minute
+	t := time.NewTimer(idle)
+	defer t.Stop()
+	for {
+		f()
+		t.Reset(idle)
+		select {
+		case f = <-w.jobs:
+		case <-t.C:
+			return
+		}
+	}
+}
+
 // validSignature reports whether sig is the SHA-1 signature of parts, in
 // constant time. An empty signature is never valid.
 func validSignature(sig string, parts ...string) bool {
-	want := util.Signature(parts...)
+	want := signature(parts...)
 	return sig != "" && subtle.ConstantTimeCompare([]byte(sig), []byte(want)) == 1
 }
 
@@ -146,7 +211,7 @@ func readBody(c *gin.Context, max int64) ([]byte, error) {
 	if c.Request.ContentLength > max {
 		return nil, &http.MaxBytesError{Limit: max}
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, max))
+	b, err := readSized(http.MaxBytesReader(c.Writer, c.Request.Body, max), c.Request.ContentLength)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -155,6 +220,28 @@ func readBody(c *gin.Context, max int64) ([]byte, error) {
 		return nil, badRequest("cannot read the body", err)
 	}
 	return b, nil
+}
+
+// readSized is io.ReadAll with room for size bytes (the Content-Length, -1
+// when unknown) from the start, so that a body is read into one buffer.
+func readSized(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 || size > 1<<20 {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1) // +1: the read that finds EOF needs room
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow as io.ReadAll does
+		}
+	}
 }
 
 // randomString returns n random letters and digits, as the official SDKs

@@ -3,12 +3,11 @@ package nlp
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/go-ego/gse"
 )
 
 // AnalyzerOptions configures NewAnalyzer.
@@ -36,6 +35,26 @@ type Analyzer struct {
 	stop    map[string]bool
 	fillers phraseSet
 	syn     *Synonyms
+
+	segs sync.Pool // of *segmentation, for questions
+}
+
+// getSegmentation returns an empty segmentation from the pool.
+func (a *Analyzer) getSegmentation() *segmentation {
+	if s, ok := a.segs.Get().(*segmentation); ok {
+		return s
+	}
+	return &segmentation{}
+}
+
+// putSegmentation returns s to the pool, unless a long text made it big.
+func (a *Analyzer) putSegmentation(s *segmentation) {
+	if cap(s.terms) > 1024 || cap(s.sc.offs) > 4096 {
+		return
+	}
+	clear(s.runs) // let the runs' characters go
+	s.terms, s.runs = s.terms[:0], s.runs[:0]
+	a.segs.Put(s)
 }
 
 // NewAnalyzer builds the segmentation dictionary and returns an Analyzer.
@@ -79,34 +98,11 @@ func NewAnalyzer(o AnalyzerOptions) (*Analyzer, error) {
 			}
 		}
 	}
+	pad := d.finish()
 	a.words = d.freq
-	if err := a.seg.load(d.dictString()); err != nil {
-		return nil, fmt.Errorf("nlp: load dictionary: %w", err)
-	}
+	a.seg.load(d.order, d.freq, pad)
 	return a, nil
 }
-
-// segmenter puts gse behind named methods (gse's Cut(text, hmm ...bool)
-// means three things) and keeps its traps in one place.
-type segmenter struct{ gse gse.Segmenter }
-
-// load builds the dictionary from "word freq" lines, with gse's string
-// loader: its file loaders find gse's data through its source tree, which a
-// deployed binary lacks, and its embed loader adds tens of megabytes.
-func (s *segmenter) load(dict string) error {
-	s.gse.NotLoadHMM = true // no HMM: it glues typos into non-words
-	s.gse.SkipLog = true
-	return s.gse.LoadDictStr(dict)
-}
-
-// searchWords returns gse's search mode: the DAG cut without HMM, each word
-// preceded by its known parts of two and three characters. CutSearch
-// without the false drops a word that is the whole text (网格员 alone would
-// vanish).
-func (s *segmenter) searchWords(text string) []string { return s.gse.CutSearch(text, false) }
-
-// words returns the DAG cut without HMM.
-func (s *segmenter) words(text string) []string { return s.gse.Cut(text, false) }
 
 // tooLong reports whether every word Normalize makes of v is longer than
 // maxVocabularyRunes: v is all Han characters and punctuation (which
@@ -143,8 +139,9 @@ func (a *Analyzer) Analyze(text string) []string { return a.analyze(text, nil) }
 
 // analyze is Analyze with a memo for segmentMemo.
 func (a *Analyzer) analyze(text string, memo *chunkMemo) []string {
-	var s segmentation
-	a.segmentMemo(&s, a.fillers.cut(normalize(text, true)), memo)
+	s := a.getSegmentation()
+	defer a.putSegmentation(s)
+	a.segmentMemo(s, a.fillers.cut(normalize(text, true)), memo)
 	out := make([]string, len(s.terms))
 	for i, t := range s.terms {
 		out[i] = t.text
@@ -178,6 +175,7 @@ type run struct {
 type segmentation struct {
 	terms []term
 	runs  []run
+	sc    segScratch
 }
 
 // segment appends the terms of normalised text to s.
@@ -227,8 +225,8 @@ func (a *Analyzer) segmentMemo(s *segmentation, text string, memo *chunkMemo) {
 			}
 			start := len(s.terms)
 			a.segmentChunk(s, chunk)
-			// Capped, so that later appends to s.terms never write into it.
-			memo.put(chunk, s.terms[start:len(s.terms):len(s.terms)])
+			// A copy: s, and its terms, are reused.
+			memo.put(chunk, slices.Clone(s.terms[start:]))
 			continue
 		}
 		a.segmentChunk(s, chunk)
@@ -239,7 +237,7 @@ func (a *Analyzer) segmentMemo(s *segmentation, text string, memo *chunkMemo) {
 // breaks.
 func (a *Analyzer) segmentChunk(s *segmentation, chunk string) {
 	base := len(s.terms)
-	toks := a.seg.searchWords(chunk)
+	toks := a.seg.searchWords(chunk, &s.sc)
 	var singles []string
 	left := ""
 	flush := func() {
@@ -327,19 +325,21 @@ func (a *Analyzer) addParts(s *segmentation, w string, n int) {
 
 // phraseSet finds phrases in text, leftmost-longest.
 type phraseSet struct {
-	set   map[string]bool
-	first map[rune]int // first rune → longest phrase in runes
+	t      trie[int32]
+	maxLen int // the longest phrase, in runes
 }
 
 func newPhraseSet(phrases []string) phraseSet {
-	p := phraseSet{set: map[string]bool{}, first: map[rune]int{}}
-	for _, s := range phrases {
-		p.set[s] = true
-		r, _ := utf8.DecodeRuneInString(s)
-		if n := utf8.RuneCountInString(s); n > p.first[r] {
-			p.first[r] = n
-		}
+	var p phraseSet
+	keys := slices.Clone(phrases)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	vals := make([]int32, len(keys))
+	for i, k := range keys {
+		vals[i] = 1
+		p.maxLen = max(p.maxLen, utf8.RuneCountInString(k))
 	}
+	p.t.build(keys, vals)
 	return p
 }
 
@@ -348,22 +348,9 @@ func (p phraseSet) cut(text string) string {
 	var b []byte
 	last := 0 // text[:last] is settled (copied to b when b != nil)
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		maxN := p.first[r]
-		if maxN == 0 {
-			i += size
-			continue
-		}
-		end := -1
-		j := i
-		for n := 1; n <= maxN && j < len(text); n++ {
-			_, sz := utf8.DecodeRuneInString(text[j:])
-			j += sz
-			if p.set[text[i:j]] {
-				end = j
-			}
-		}
+		end, _ := p.t.longest(text, i, 1, p.maxLen)
 		if end < 0 {
+			_, size := utf8.DecodeRuneInString(text[i:])
 			i += size
 			continue
 		}

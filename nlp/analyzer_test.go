@@ -208,7 +208,7 @@ func BenchmarkAnalyzeDocument(b *testing.B) {
 	}
 }
 
-// BenchmarkSegment measures gse alone on the same questions as
+// BenchmarkSegment measures segmentation alone on the same questions as
 // BenchmarkAnalyze.
 func BenchmarkSegment(b *testing.B) {
 	_, a := mustFixture(b)
@@ -216,10 +216,11 @@ func BenchmarkSegment(b *testing.B) {
 	for _, q := range sampleQuestions {
 		texts = append(texts, strings.Fields(strings.ReplaceAll(normalize(q, true), "\n", " "))...)
 	}
+	var sc segScratch
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, t := range texts {
-			a.seg.searchWords(t)
+			a.seg.searchWords(t, &sc)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(sampleQuestions)), "ns/question")

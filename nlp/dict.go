@@ -150,9 +150,11 @@ func (d *dictBuilder) suggest(w string) float64 {
 	return math.Max(minAddedFreq, math.Ceil(2*split))
 }
 
-// dictString renders the dictionary in gse's "word freq" line format, with
-// the padding token that brings the total to the reference.
-func (d *dictBuilder) dictString() string {
+// finish completes the dictionary for the segmenter: it makes a word of
+// every character that starts a word, puts the words in gse's insertion
+// order and returns the padding entry's frequency (0 for none). The
+// dictionary is then what dictString renders.
+func (d *dictBuilder) finish() (pad float64) {
 	// A character that starts a dictionary word but is no word itself gets
 	// frequency 0 from gse's Find, and its DAG (calc) scores log 0 = −Inf
 	// for it: the segmenter then glues it to any word at hand (用地 沟 油
@@ -168,8 +170,23 @@ func (d *dictBuilder) dictString() string {
 			d.sum += 2
 		}
 	}
-	// gse's double-array trie inserts sorted keys in about half the time.
+	// gse's double-array trie inserts sorted keys in about half the time;
+	// the order also decides which of two keys gse keeps.
 	slices.Sort(d.order)
+	if p := d.total - d.sum; p > 1 {
+		// gse counts a single character 2 whatever it is given, and the
+		// padding token is one character: the total stays about the sum of
+		// the compact dictionary's frequencies.
+		return math.Round(p)
+	}
+	return 0
+}
+
+// dictString renders the finished dictionary in gse's "word freq" line
+// format, with the padding token: what gse's LoadDictStr would load. The
+// segmenter loads the dictionary directly; the tests hold it to gse's
+// reading of this text.
+func (d *dictBuilder) dictString(pad float64) string {
 	size := 0
 	for _, w := range d.order {
 		size += len(w) + 12
@@ -181,10 +198,10 @@ func (d *dictBuilder) dictString() string {
 		b = strconv.AppendFloat(b, d.freq[w], 'f', -1, 64)
 		b = append(b, '\n')
 	}
-	if pad := d.total - d.sum; pad > 1 {
+	if pad > 0 {
 		b = append(b, padToken...)
 		b = append(b, ' ')
-		b = strconv.AppendFloat(b, math.Round(pad), 'f', -1, 64)
+		b = strconv.AppendFloat(b, pad, 'f', -1, 64)
 		b = append(b, '\n')
 	}
 	return string(b)

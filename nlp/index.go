@@ -143,6 +143,7 @@ type Index struct {
 	pinyin map[string][]int32 // folded pinyin key → term ids
 
 	scratch sync.Pool
+	cache   *resultCache
 }
 
 // NewIndex analyses docs with a and indexes them over fields. Fields of a
@@ -154,6 +155,7 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 		fields: slices.Clone(fields),
 		ids:    make([]string, len(docs)),
 		terms:  map[string]int32{},
+		cache:  newResultCache(resultCacheSize),
 	}
 	nf := len(fields)
 	analyzed := ix.analyzeDocs(docs)
@@ -179,13 +181,20 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 
 	// Postings, document by document, so each list is in document order.
 	// A posting's score is first the saturated term frequency; idf is known
-	// at the end.
+	// at the end. A first pass numbers the terms (in order of first
+	// occurrence) and counts, so that the postings and their field parts
+	// each fill one array of the right size.
 	type occurrence struct{ id, field int32 }
-	var occ []occurrence
-	k1, b := ix.p.K1, ix.p.B
-	tf := make([]float64, nf)
+	total := 0
 	for d := range docs {
-		occ = occ[:0]
+		for _, terms := range analyzed[d] {
+			total += len(terms)
+		}
+	}
+	occ := make([]occurrence, 0, total) // every document's, each sorted
+	docOcc := make([]int, len(docs)+1)  // document d's: occ[docOcc[d]:docOcc[d+1]]
+	for d := range docs {
+		start := len(occ)
 		for f, terms := range analyzed[d] {
 			for _, t := range terms {
 				id, ok := ix.terms[t]
@@ -193,17 +202,45 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 					id = int32(len(ix.terms))
 					ix.terms[t] = id
 					ix.texts = append(ix.texts, t)
-					ix.postings = append(ix.postings, nil)
 				}
 				occ = append(occ, occurrence{id, int32(f)})
 			}
 		}
-		slices.SortFunc(occ, func(x, y occurrence) int {
+		slices.SortFunc(occ[start:], func(x, y occurrence) int {
 			if x.id != y.id {
 				return int(x.id - y.id)
 			}
 			return int(x.field - y.field)
 		})
+		docOcc[d+1] = len(occ)
+	}
+	perTerm := make([]int, len(ix.texts))
+	nPostings, nParts := 0, 0
+	for d := range docs {
+		occ := occ[docOcc[d]:docOcc[d+1]]
+		for i := 0; i < len(occ); {
+			id := occ[i].id
+			perTerm[id]++
+			nPostings++
+			for field := int32(-1); i < len(occ) && occ[i].id == id; i++ {
+				if occ[i].field != field {
+					field = occ[i].field
+					nParts++
+				}
+			}
+		}
+	}
+	backing := make([]posting, nPostings)
+	ix.postings = make([][]posting, len(ix.texts))
+	for id, n := range perTerm {
+		ix.postings[id], backing = backing[:0:n], backing[n:]
+	}
+	ix.parts = make([]fieldPart, 0, nParts)
+
+	k1, b := ix.p.K1, ix.p.B
+	tf := make([]float64, nf)
+	for d := range docs {
+		occ := occ[docOcc[d]:docOcc[d+1]]
 		for i := 0; i < len(occ); {
 			id := occ[i].id
 			clear(tf)
@@ -354,14 +391,21 @@ func (ix *Index) resolve(q *query) {
 
 func (ix *Index) resolveRun(q *query, r run) {
 	k := len(r.chars)
-	used := make([]bool, k)
+	var usedBuf [32]bool
+	used := usedBuf[:0]
+	if k <= len(usedBuf) {
+		used = usedBuf[:k]
+	} else {
+		used = make([]bool, k)
+	}
 	leftUsed := false
 	leftN := utf8.RuneCountInString(r.left)
 	type window struct {
 		i, j int  // chars[i:j]
 		left bool // with r.left before
 	}
-	var ws []window
+	var wsBuf [48]window
+	ws := wsBuf[:0]
 	for size := min(k, 4); size >= 1; size-- {
 		if r.left != "" && leftN <= 3 && size <= 2 && allHan(r.left) {
 			ws = append(ws, window{0, size, true})
@@ -376,22 +420,27 @@ func (ix *Index) resolveRun(q *query, r run) {
 		if (w.left && leftUsed) || slices.Contains(used[w.i:w.j], true) {
 			continue
 		}
-		text := ""
+		var textBuf [64]byte
+		text := textBuf[:0]
 		if w.left {
-			text = r.left
+			text = append(text, r.left...)
 		}
 		stop := false
 		for _, c := range r.chars[w.i:w.j] {
-			text += c
+			text = append(text, c...)
 			stop = stop || ix.a.stop[c]
 		}
 		if stop {
 			continue // 钱一 in 多少钱一公斤: function characters are no typo
 		}
-		if _, ok := ix.terms[text]; ok || ix.a.isWord(text) {
-			continue // a real term or word, not a typo
+		if _, ok := ix.terms[string(text)]; ok {
+			continue // a real term, not a typo
 		}
-		ids := ix.sounds(text)
+		if _, ok := ix.a.words[string(text)]; ok {
+			continue // a real word
+		}
+		var idsBuf [maxFuzzy]int32
+		ids := ix.sounds(idsBuf[:0], text)
 		if len(ids) == 0 {
 			continue
 		}
@@ -428,22 +477,24 @@ func (ix *Index) resolveRun(q *query, r run) {
 	}
 }
 
-// sounds returns up to maxFuzzy index terms that sound like text and
+// sounds appends to out up to maxFuzzy index terms that sound like text and
 // differ from it in one character: a voice typo swaps a character for a
 // homophone (宅急地 for 宅基地); two swapped characters are more likely two
 // other words (零食 is no typo for 临时).
-func (ix *Index) sounds(text string) []int32 {
-	key := pinyinKey(text)
-	if key == "" {
-		return nil
+func (ix *Index) sounds(out []int32, text []byte) []int32 {
+	var keyBuf [64]byte
+	key, ok := appendPinyinKey(keyBuf[:0], text)
+	if !ok {
+		return out
 	}
-	var out []int32
-	for _, id := range ix.pinyin[key] {
-		if len(out) == maxFuzzy {
+	n := 0
+	for _, id := range ix.pinyin[string(key)] {
+		if n == maxFuzzy {
 			break
 		}
-		if oneApart(ix.termText(id), text) {
+		if oneApart(ix.termText(id), string(text)) {
 			out = append(out, id)
+			n++
 		}
 	}
 	return out

@@ -72,16 +72,27 @@ func foldSyllable(p string) string {
 // reading.
 func pinyinKey(s string) string {
 	var buf [64]byte
-	b := buf[:0]
-	for _, r := range s {
+	b, ok := appendPinyinKey(buf[:0], s)
+	if !ok {
+		return ""
+	}
+	return string(b)
+}
+
+// appendPinyinKey appends the pinyin key of s to dst; ok is false when a
+// character has no reading.
+func appendPinyinKey[S string | []byte](dst []byte, s S) (b []byte, ok bool) {
+	b = dst
+	start := len(b)
+	for _, r := range string(s) {
 		p := firstSyllable(r)
 		if p == "" {
-			return ""
+			return dst, false
 		}
-		if len(b) > 0 {
+		if len(b) > start {
 			b = append(b, '-')
 		}
 		b = append(b, p...)
 	}
-	return string(b)
+	return b, len(b) > start
 }

@@ -24,6 +24,7 @@ type qterm struct {
 	text string
 	w    float64
 	id   int32 // index term id, or -1 when no document has the term
+	slot int32 // Search's number for the distinct id, to explain hits
 }
 
 type qalt []qterm
@@ -63,26 +64,40 @@ type wordGroup struct {
 
 // analyzeQuery segments a question and groups its terms.
 func (a *Analyzer) analyzeQuery(text string, p *Params) query {
+	return a.analyzeNormalized(normalize(text, true), p)
+}
+
+// analyzeNormalized is analyzeQuery of normalize(text, true).
+func (a *Analyzer) analyzeNormalized(norm string, p *Params) query {
 	var q query
-	norm := normalize(text, true)
 	var ms []synMatch
 	if a.syn != nil {
 		ms = a.syn.matchText(make([]synMatch, 0, 4), norm)
 	}
-	var s segmentation
-	a.segment(&s, a.fillers.cut(norm))
-	q.runs = s.runs
+	s := a.getSegmentation()
+	defer a.putSegmentation(s)
+	a.segment(s, a.fillers.cut(norm))
+	if len(s.runs) > 0 {
+		q.runs = slices.Clone(s.runs) // s goes back to the pool
+	}
 
 	// Words, longest first, each once; a word inside a longer one is one of
 	// its parts (gse's search mode puts 残疾 and 残疾人 before 残疾人证).
-	var words []wordGroup
+	words := make([]wordGroup, 0, len(s.terms))
 	var bigrams, singles []term
-	seen := make(map[string]bool, len(s.terms))
-	for _, t := range s.terms {
-		if seen[t.text] {
+	var seen map[string]bool // for long texts; a question's few dozen terms are scanned
+	if len(s.terms) > 64 {
+		seen = make(map[string]bool, len(s.terms))
+	}
+	for i, t := range s.terms {
+		if seen != nil {
+			if seen[t.text] {
+				continue
+			}
+			seen[t.text] = true
+		} else if seenBefore(s.terms[:i], t.text) {
 			continue
 		}
-		seen[t.text] = true
 		switch t.kind {
 		case kindBigram:
 			bigrams = append(bigrams, t)
@@ -139,6 +154,7 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 		return alts
 	}
 
+	q.groups = make([]qgroup, 0, len(ms)+len(words)+len(singles)+len(bigrams)+2)
 	// Phrases of the table found in the text: the words inside a phrase,
 	// together, are the group's first alternative, their parts the second.
 	taken := map[string]bool{} // lone characters and bigrams inside a phrase
@@ -215,4 +231,14 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 		}
 	}
 	return q
+}
+
+// seenBefore reports whether a term of ts has the text t.
+func seenBefore(ts []term, t string) bool {
+	for _, x := range ts {
+		if x.text == t {
+			return true
+		}
+	}
+	return false
 }

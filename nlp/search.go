@@ -12,6 +12,13 @@ type scratch struct {
 	touched, bestDocs []int32
 	accDocs           []int32
 	inAcc             []bool
+
+	// For explaining the hits: each document's hit number + 1 (0 for no
+	// hit), the query's distinct term ids, and for each id and hit the
+	// posting's index + 1 (0 for none).
+	hitOf     []int32
+	termIDs   []int32
+	postingOf []int32
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -22,6 +29,7 @@ func (ix *Index) getScratch() *scratch {
 	return &scratch{
 		total: make([]float64, n), best: make([]float64, n), acc: make([]float64, n),
 		inTotal: make([]bool, n), inBest: make([]bool, n), inAcc: make([]bool, n),
+		hitOf: make([]int32, n),
 	}
 }
 
@@ -42,8 +50,23 @@ func (ix *Index) putScratch(s *scratch) {
 // w × idf(t) × tf'(k1+1)/(k1+tf'), where tf' = Σ over fields of
 // weight × tf / (1 − b + b × len/avglen). Each hit's Matches split that
 // score by term and field, and add up to Hit.Score exactly.
+//
+// The results of recent questions are kept (see resultCache): a question
+// asked again costs a lookup. The slices of a Result may be shared with
+// other calls and must not be modified.
 func (ix *Index) Search(question string, limit int) Result {
-	q := ix.a.analyzeQuery(question, &ix.p)
+	norm := normalize(question, true)
+	if r, ok := ix.cache.get(norm, limit); ok {
+		return r
+	}
+	r := ix.search(norm, limit)
+	ix.cache.put(norm, limit, r)
+	return r
+}
+
+// search is Search of a normalised question, without the cache.
+func (ix *Index) search(norm string, limit int) Result {
+	q := ix.a.analyzeNormalized(norm, &ix.p)
 	ix.resolve(&q)
 	res := Result{Terms: q.terms(), Max: ix.max(&q)}
 	if len(ix.ids) == 0 {
@@ -105,9 +128,18 @@ func (ix *Index) Search(question string, limit int) Result {
 	}
 
 	docs := ix.top(s, limit)
+	ix.locate(s, &q, docs)
 	res.Hits = make([]Hit, len(docs))
+	// The hits' matches share one array, each capped to its own.
+	matches := make([]Match, 0, 8*len(docs))
 	for i, d := range docs {
-		res.Hits[i] = ix.explain(&q, d)
+		start := len(matches)
+		matches = ix.explain(&q, s, len(docs), i, matches)
+		h := Hit{ID: ix.ids[d], Matches: matches[start:len(matches):len(matches)]}
+		for _, m := range h.Matches {
+			h.Score += m.Score
+		}
+		res.Hits[i] = h
 	}
 	// Scores summed match by match may differ from the ranking sums in the
 	// last bits; keep the order the reported scores give.
@@ -159,16 +191,71 @@ func (ix *Index) top(s *scratch, limit int) []int32 {
 	return docs
 }
 
-// explain builds the hit of document d: the winning alternative of each
-// group, split by term and field.
-func (ix *Index) explain(q *query, d int32) Hit {
-	h := Hit{ID: ix.ids[d], Matches: make([]Match, 0, 8)}
+// locate finds the postings of the query's terms for the hits docs, for
+// explain: one pass over each term's postings, where looking each up by
+// document would search them again for every hit.
+func (ix *Index) locate(s *scratch, q *query, docs []int32) {
+	for h, d := range docs {
+		s.hitOf[d] = int32(h + 1)
+	}
+	s.termIDs = s.termIDs[:0]
+	for gi := range q.groups {
+		for _, alt := range q.groups[gi].alts {
+			for ti := range alt {
+				t := &alt[ti]
+				if t.id < 0 {
+					continue
+				}
+				t.slot = int32(slices.Index(s.termIDs, t.id))
+				if t.slot < 0 {
+					t.slot = int32(len(s.termIDs))
+					s.termIDs = append(s.termIDs, t.id)
+				}
+			}
+		}
+	}
+	n := len(s.termIDs) * len(docs)
+	if cap(s.postingOf) < n {
+		s.postingOf = make([]int32, n)
+	}
+	s.postingOf = s.postingOf[:n]
+	clear(s.postingOf)
+	for slot, id := range s.termIDs {
+		row := s.postingOf[slot*len(docs) : (slot+1)*len(docs)]
+		for pi, p := range ix.postings[id] {
+			if h := s.hitOf[p.doc]; h > 0 {
+				row[h-1] = int32(pi + 1)
+			}
+		}
+	}
+	for _, d := range docs {
+		s.hitOf[d] = 0
+	}
+}
+
+// hitPosting returns term t's posting for hit h of nh, as locate found
+// it.
+func (ix *Index) hitPosting(s *scratch, t *qterm, nh, h int) (posting, bool) {
+	if t.id < 0 {
+		return posting{}, false
+	}
+	pi := s.postingOf[int(t.slot)*nh+h]
+	if pi == 0 {
+		return posting{}, false
+	}
+	return ix.postings[t.id][pi-1], true
+}
+
+// explain appends to ms the matches of hit h of nh: the winning
+// alternative of each group, split by term and field.
+func (ix *Index) explain(q *query, s *scratch, nh, h int, ms []Match) []Match {
 	for _, g := range q.groups {
 		best, bestScore := -1, 0.0
 		for ai, alt := range g.alts {
 			sc := 0.0
-			for _, t := range alt {
-				if p, ok := ix.posting(t.id, d); ok {
+			for ti := range alt {
+				t := &alt[ti]
+				if p, ok := ix.hitPosting(s, t, nh, h); ok {
 					sc += t.w * p.score
 				}
 			}
@@ -179,35 +266,19 @@ func (ix *Index) explain(q *query, d int32) Hit {
 		if best < 0 {
 			continue
 		}
-		for _, t := range g.alts[best] {
-			p, ok := ix.posting(t.id, d)
+		for ti := range g.alts[best] {
+			t := &g.alts[best][ti]
+			p, ok := ix.hitPosting(s, t, nh, h)
 			if !ok || t.w == 0 {
 				continue
 			}
 			v := t.w * p.score
 			for _, fp := range ix.parts[p.part0 : p.part0+p.nPart] {
-				m := Match{Term: t.text, Field: ix.fields[fp.field].Name, Score: v * fp.share}
-				h.Matches = append(h.Matches, m)
+				ms = append(ms, Match{Term: t.text, Field: ix.fields[fp.field].Name, Score: v * fp.share})
 			}
 		}
 	}
-	for _, m := range h.Matches {
-		h.Score += m.Score
-	}
-	return h
-}
-
-// posting finds term id's posting for document d.
-func (ix *Index) posting(id, d int32) (posting, bool) {
-	if id < 0 {
-		return posting{}, false
-	}
-	ps := ix.postings[id]
-	i, ok := slices.BinarySearchFunc(ps, d, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
-	if !ok {
-		return posting{}, false
-	}
-	return ps[i], true
+	return ms
 }
 
 // max returns the highest score the query can reach (see Result.Max).

@@ -3,6 +3,7 @@ package nlp
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -15,7 +16,7 @@ import (
 type Synonyms struct {
 	entries []synEntry
 	byFrom  map[string]int // normalised colloquial phrase → entry
-	first   map[rune]int   // first rune of a phrase → longest phrase in runes
+	phrases trie[int32]    // the same, entry + 1, to find phrases in a text
 }
 
 type synEntry struct {
@@ -51,7 +52,7 @@ const maxSynonymErrors = 20
 // without "=>", an empty phrase or term, and a phrase defined twice. All
 // errors are reported, joined, up to a limit.
 func ParseSynonyms(name string, data []byte) (*Synonyms, error) {
-	s := &Synonyms{byFrom: map[string]int{}, first: map[rune]int{}}
+	s := &Synonyms{byFrom: map[string]int{}}
 	seenAt := map[string]int{}
 	var errs []error
 	fail := func(line int, format string, args ...any) {
@@ -122,15 +123,21 @@ func ParseSynonyms(name string, data []byte) (*Synonyms, error) {
 		s.entries = append(s.entries, e)
 		for _, p := range e.from {
 			s.byFrom[p] = idx
-			r, _ := utf8.DecodeRuneInString(p)
-			if n := utf8.RuneCountInString(p); n > s.first[r] {
-				s.first[r] = n
-			}
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	keys := make([]string, 0, len(s.byFrom))
+	for p := range s.byFrom {
+		keys = append(keys, p)
+	}
+	slices.Sort(keys)
+	vals := make([]int32, len(keys))
+	for i, p := range keys {
+		vals[i] = int32(s.byFrom[p] + 1)
+	}
+	s.phrases.build(keys, vals)
 	return s, nil
 }
 
@@ -196,32 +203,14 @@ func (s *Synonyms) matchText(dst []synMatch, text string) []synMatch {
 		return dst
 	}
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		maxN := s.first[r]
-		if maxN < 2 {
-			i += size
+		// The longest phrase of two runes or more (at most 32) here.
+		if end, v := s.phrases.longest(text, i, 2, 32); end >= 0 {
+			dst = append(dst, synMatch{phrase: text[i:end], entry: int(v - 1)})
+			i = end
 			continue
 		}
-		// Byte offsets of the ends of the next maxN runes.
-		var ends [32]int
-		n := 0
-		for j := i; j < len(text) && n < maxN && n < len(ends); n++ {
-			_, sz := utf8.DecodeRuneInString(text[j:])
-			j += sz
-			ends[n] = j
-		}
-		found := false
-		for k := n; k >= 2; k-- {
-			if e, ok := s.byFrom[text[i:ends[k-1]]]; ok {
-				dst = append(dst, synMatch{phrase: text[i:ends[k-1]], entry: e})
-				i = ends[k-1]
-				found = true
-				break
-			}
-		}
-		if !found {
-			i += size
-		}
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size
 	}
 	return dst
 }

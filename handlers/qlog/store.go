@@ -9,9 +9,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -40,10 +42,11 @@ type Sink interface {
 // Store is the question log in a SQL database. It is safe for concurrent
 // use.
 type Store struct {
-	db   *sql.DB
-	d    Dialect
-	salt []byte
-	path string
+	db    *sql.DB
+	d     Dialect
+	salt  []byte
+	path  string
+	hmacs sync.Pool // of hash.Hash keyed with salt, for UserHash
 }
 
 // MaxTextBytes bounds a stored question, so that a flood of long messages
@@ -147,11 +150,18 @@ func (s *Store) UserHash(ch bot.Channel, user string) string {
 	if user == "" {
 		return ""
 	}
-	m := hmac.New(sha256.New, s.salt)
-	m.Write([]byte(ch))
-	m.Write([]byte{0})
-	m.Write([]byte(user))
-	return hex.EncodeToString(m.Sum(nil)[:16])
+	m, _ := s.hmacs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, s.salt)
+	} else {
+		m.Reset()
+	}
+	var buf [128]byte
+	m.Write(append(append(append(buf[:0], ch...), 0), user...))
+	var sum [sha256.Size]byte
+	h := hex.EncodeToString(m.Sum(sum[:0])[:16])
+	s.hmacs.Put(m)
+	return h
 }
 
 // Ping checks that the log is writable: it writes a row of meta. It is the

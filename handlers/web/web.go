@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -39,7 +40,10 @@ type asset struct {
 }
 
 // assets maps a path under static/ ("index.html", "app.js") to its file.
-var assets = mustLoad()
+// They are read on the first request, not at start-up: a server that no
+// one opens the console of spares the copies, the hashes and the reading
+// of the system's MIME tables (a few milliseconds of every start).
+var assets = sync.OnceValue(mustLoad)
 
 // mustLoad reads the embedded files once, with their types and ETags.
 func mustLoad() map[string]asset {
@@ -93,7 +97,7 @@ func Register(r gin.IRouter) {
 // serve writes one asset with its validator. The assets change only with the
 // binary, so browsers revalidate (no-cache) and get 304 while it is the same.
 func serve(c *gin.Context, name string) {
-	a, ok := assets[name]
+	a, ok := assets()[name]
 	if !ok {
 		c.JSON(http.StatusNotFound, gin.H{"error": "not found"})
 		return

@@ -139,8 +139,14 @@ func NewRanker(an *nlp.Analyzer, t *bot.Township, dir *bot.Directory) bot.Ranker
 func (r ranker) Rank(question string, limit int) bot.Ranking {
 	res := r.ix.Search(question, limit)
 	out := bot.Ranking{Terms: res.Terms, Max: res.Max, Hits: make([]bot.Hit, len(res.Hits))}
+	n := 0
+	for _, h := range res.Hits {
+		n += len(h.Matches)
+	}
+	all := make([]bot.Match, n) // the hits' matches share one array
 	for i, h := range res.Hits {
-		ms := make([]bot.Match, len(h.Matches))
+		ms := all[:len(h.Matches):len(h.Matches)]
+		all = all[len(h.Matches):]
 		for j, m := range h.Matches {
 			ms[j] = bot.Match{Term: m.Term, Field: m.Field, Score: m.Score}
 		}
