@@ -25,12 +25,23 @@ func mustBot(t testing.TB) *bot.Bot {
 // of ../shared/eval/dev.tsv, so that the test runs without ../shared) to the
 // figures the product promises.
 func TestEvalFloor(t *testing.T) {
-	f, err := os.Open("../../../testdata/dev.tsv")
+	evalFloor(t, "dev.tsv", 0.85, 0.95, 0.80)
+}
+
+// TestHeldoutFloor holds the figures on 258 questions written apart from
+// dev.tsv (other wordings, other items), below what they are today (top-1
+// 0.864, top-3 0.907, NONE 24/34) by a margin for tuning.
+func TestHeldoutFloor(t *testing.T) {
+	evalFloor(t, "heldout.tsv", 0.82, 0.88, 0.65)
+}
+
+func evalFloor(t *testing.T, name string, top1, top3, none float64) {
+	f, err := os.Open("../../../testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	cases, err := bot.ReadCases("dev.tsv", f)
+	cases, err := bot.ReadCases(name, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,10 +51,10 @@ func TestEvalFloor(t *testing.T) {
 	}
 	t.Logf("n=%d top-1 %.3f top-3 %.3f mrr %.3f none %d/%d false-none %d",
 		ev.N, ev.Top1, ev.Top3, ev.MRR, ev.NoneCorrect, ev.NoneN, ev.FalseNone)
-	if ev.Top1 < 0.85 || ev.Top3 < 0.95 || ev.NoneRate() < 0.80 {
+	if ev.Top1 < top1 || ev.Top3 < top3 || ev.NoneRate() < none {
 		var sb strings.Builder
 		ev.WriteText(&sb)
-		t.Errorf("below the floor (top-1 0.85, top-3 0.95, none 0.80):\n%s", sb.String())
+		t.Errorf("%s below the floor (top-1 %.2f, top-3 %.2f, none %.2f):\n%s", name, top1, top3, none, sb.String())
 	}
 }
 
