@@ -61,12 +61,23 @@ func (m *MemorySessions) Put(_ context.Context, key string, s Session, ttl time.
 		m.order.MoveToFront(el)
 		return nil
 	}
-	for m.order.Len() >= m.max {
+	if m.order.Len() < m.max {
+		m.byKey[key] = m.order.PushFront(&memEntry{key: key, s: s, exp: exp})
+		return nil
+	}
+	// Full: the least recently used session goes, and its entry, moved to
+	// the front, becomes the new one (no allocation).
+	for m.order.Len() > m.max {
 		last := m.order.Back()
 		m.order.Remove(last)
 		delete(m.byKey, last.Value.(*memEntry).key)
 	}
-	m.byKey[key] = m.order.PushFront(&memEntry{key: key, s: s, exp: exp})
+	el := m.order.Back()
+	e := el.Value.(*memEntry)
+	delete(m.byKey, e.key)
+	*e = memEntry{key: key, s: s, exp: exp}
+	m.order.MoveToFront(el)
+	m.byKey[key] = el
 	return nil
 }
 

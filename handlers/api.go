@@ -1,9 +1,9 @@
 package handlers
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -96,7 +96,7 @@ func (s *server) apiAsk(c *gin.Context) error {
 		return err
 	}
 	var req askRequest
-	if err := json.Unmarshal(body, &req); err != nil {
+	if err := parseAskRequest(body, &req); err != nil {
 		return badRequest("bad JSON", err)
 	}
 	if strings.TrimSpace(req.Question) == "" {
@@ -134,6 +134,8 @@ func (s *server) apiAsk(c *gin.Context) error {
 		size += itemJSONSize(it)
 	}
 	if b, ok := appendAskResponse(make([]byte, 0, size), &resp); ok {
+		// With its length, a long answer is not sent in chunks.
+		c.Header("Content-Length", strconv.Itoa(len(b)))
 		c.Data(http.StatusOK, "application/json; charset=utf-8", b)
 		return nil
 	}

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"bytes"
+	"encoding/json"
 	"unicode/utf8"
 
 	"dutybot/bot"
@@ -185,4 +187,112 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// parseAskRequest decodes the body of POST /api/ask as json.Unmarshal into
+// an askRequest does. The common shape, an object of the four fields in
+// lower case with plain strings (no escapes) and a boolean, is read here;
+// anything else goes to encoding/json, which decides.
+func parseAskRequest(body []byte, req *askRequest) error {
+	if scanAskRequest(body, req) {
+		return nil
+	}
+	*req = askRequest{}
+	return json.Unmarshal(body, req)
+}
+
+// scanAskRequest reads the common shape of an ask request into req and
+// reports whether it could; req is partly filled when it could not.
+func scanAskRequest(b []byte, req *askRequest) bool {
+	i := skipJSONSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = skipJSONSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return skipJSONSpace(b, i+1) == len(b)
+	}
+	for {
+		key, j, ok := scanJSONString(b, i)
+		if !ok {
+			return false
+		}
+		i = skipJSONSpace(b, j)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		i = skipJSONSpace(b, i+1)
+		if string(key) == "explain" {
+			switch {
+			case bytes.HasPrefix(b[i:], []byte("true")):
+				req.Explain, i = true, i+4
+			case bytes.HasPrefix(b[i:], []byte("false")):
+				req.Explain, i = false, i+5
+			default:
+				return false
+			}
+		} else {
+			var dst *string
+			switch string(key) {
+			case "question":
+				dst = &req.Question
+			case "user":
+				dst = &req.User
+			case "township":
+				dst = &req.Township
+			default:
+				return false // other keys: encoding/json matches them without regard to case
+			}
+			v, j, ok := scanJSONString(b, i)
+			if !ok {
+				return false
+			}
+			*dst, i = string(v), j
+		}
+		i = skipJSONSpace(b, i)
+		if i >= len(b) {
+			return false
+		}
+		switch b[i] {
+		case ',':
+			i = skipJSONSpace(b, i+1)
+		case '}':
+			return skipJSONSpace(b, i+1) == len(b)
+		default:
+			return false
+		}
+	}
+}
+
+func skipJSONSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// scanJSONString reads a string without escapes at b[i:], of valid UTF-8,
+// and returns its content and the offset after it.
+func scanJSONString(b []byte, i int) ([]byte, int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, i, false
+	}
+	for j := i + 1; j < len(b); {
+		c := b[j]
+		switch {
+		case c == '"':
+			return b[i+1 : j], j + 1, true
+		case c == '\\' || c < 0x20:
+			return nil, i, false
+		case c < utf8.RuneSelf:
+			j++
+		default:
+			r, size := utf8.DecodeRune(b[j:])
+			if r == utf8.RuneError && size == 1 {
+				return nil, i, false // encoding/json replaces it
+			}
+			j += size
+		}
+	}
+	return nil, i, false
 }

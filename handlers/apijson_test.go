@@ -65,3 +65,34 @@ func TestAskJSONMatchesEncodingJSON(t *testing.T) {
 		t.Error("appendAskResponse encoded candidates")
 	}
 }
+
+var askBodies = []string{
+	`{"question":"办残疾证找谁","user":"u1"}`, `{"user":"u1","question":"x","township":"喀尔墩乡","explain":true}`,
+	` { "question" : "a" , "explain" : false } `, `{}`, `{"question":"a","question":"b"}`, `{"Question":"a"}`,
+	`{"question":"a\nb"}`, `{"question":"a\u0041"}`, `{"question":"\xff"}`, `{"question":null}`, `{"explain":"yes"}`,
+	`{"question":"a"} x`, `{"question":"a",}`, `{"question":1}`, `{"other":{"a":[1,2]},"question":"q"}`, `[]`, ``, `{`,
+	`{"question":"a"`, `{"explain":truex}`, `{"explain":true,"explain":false}`, "{\"question\":\"\u2028\"}",
+}
+
+func TestParseAskRequestMatchesEncodingJSON(t *testing.T) {
+	for _, b := range askBodies {
+		checkAskRequest(t, []byte(b))
+	}
+}
+
+func FuzzParseAskRequest(f *testing.F) {
+	for _, b := range askBodies {
+		f.Add([]byte(b))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) { checkAskRequest(t, b) })
+}
+
+func checkAskRequest(t *testing.T, b []byte) {
+	t.Helper()
+	var want, got askRequest
+	wantErr := json.Unmarshal(b, &want)
+	err := parseAskRequest(b, &got)
+	if (err == nil) != (wantErr == nil) || err == nil && got != want {
+		t.Fatalf("parseAskRequest(%q) = %+v, %v; encoding/json %+v, %v", b, got, err, want, wantErr)
+	}
+}

@@ -159,6 +159,7 @@ func (w *wechatChannel) message(ctx context.Context, c *gin.Context, body []byte
 		sig := signature(w.token, strconv.FormatInt(stamp, 10), nonce, sealed)
 		out = appendEncryptedReply(make([]byte, 0, len(sealed)+len(sig)+len(nonce)+128), sealed, sig, stamp, nonce)
 	}
+	c.Header("Content-Length", strconv.Itoa(len(out))) // not sent in chunks
 	c.Data(http.StatusOK, "application/xml; charset=utf-8", out)
 	return nil
 }

@@ -143,7 +143,6 @@ type Index struct {
 	pinyin map[string][]int32 // folded pinyin key → term ids
 
 	scratch sync.Pool
-	cache   *resultCache
 }
 
 // NewIndex analyses docs with a and indexes them over fields. Fields of a
@@ -155,7 +154,6 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 		fields: slices.Clone(fields),
 		ids:    make([]string, len(docs)),
 		terms:  map[string]int32{},
-		cache:  newResultCache(resultCacheSize),
 	}
 	nf := len(fields)
 	analyzed := ix.analyzeDocs(docs)

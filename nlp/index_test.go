@@ -2,9 +2,7 @@ package nlp
 
 import (
 	"math"
-	"reflect"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -320,12 +318,9 @@ func TestEmptyIndex(t *testing.T) {
 	}
 }
 
-// BenchmarkSearch measures the ranking of questions not asked before:
-// without the cache of results.
 func BenchmarkSearch(b *testing.B) {
 	docs, a := mustFixture(b)
 	ix := NewIndex(a, fixtureFields, docs, Params{})
-	ix.SetCache(0)
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, q := range sampleQuestions {
@@ -335,25 +330,10 @@ func BenchmarkSearch(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(sampleQuestions)), "ns/question")
 }
 
-// BenchmarkSearchCached measures questions asked again: a cache lookup.
-func BenchmarkSearchCached(b *testing.B) {
-	docs, a := mustFixture(b)
-	ix := NewIndex(a, fixtureFields, docs, Params{})
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, q := range sampleQuestions {
-			ix.Search(q, 10)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(sampleQuestions)), "ns/question")
-}
-
-// BenchmarkSearchMedian reports the median time of a whole question, not
-// asked before.
+// BenchmarkSearchMedian reports the median time of a whole question.
 func BenchmarkSearchMedian(b *testing.B) {
 	docs, a := mustFixture(b)
 	ix := NewIndex(a, fixtureFields, docs, Params{})
-	ix.SetCache(0)
 	var times []float64
 	for i := 0; b.Loop(); i++ {
 		q := sampleQuestions[i%len(sampleQuestions)]
@@ -487,31 +467,5 @@ func TestAnalyzeDocsMatchesAnalyze(t *testing.T) {
 				t.Fatalf("%s %s: terms %q, Analyze %q", doc.ID, fld.Name, got[d][f], want)
 			}
 		}
-	}
-}
-
-// A question asked again gets the result it got the first time, which is
-// what the index computes without the cache; the cache stays bounded.
-func TestResultCache(t *testing.T) {
-	docs, a := mustFixture(t)
-	ix := NewIndex(a, fixtureFields, docs, Params{})
-	fresh := NewIndex(a, fixtureFields, docs, Params{})
-	fresh.SetCache(0)
-	qs := append(slices.Clone(sampleQuestions), "宅急地审批", "高零津贴", "请问，退伍军人有什么优待？", "请问 退伍军人有什么优待")
-	for round := range 3 {
-		for _, q := range qs {
-			for _, limit := range []int{0, 3, 10} {
-				got, want := ix.Search(q, limit), fresh.Search(q, limit)
-				if !reflect.DeepEqual(got, want) {
-					t.Fatalf("round %d: Search(%q, %d) = %+v, without the cache %+v", round, q, limit, got, want)
-				}
-			}
-		}
-	}
-	for i := range 3 * resultCacheSize {
-		ix.Search("问题"+strconv.Itoa(i), 10)
-	}
-	if n := len(ix.cache.cur) + len(ix.cache.old); n > resultCacheSize {
-		t.Errorf("cache holds %d results, want at most %d", n, resultCacheSize)
 	}
 }

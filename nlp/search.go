@@ -50,23 +50,18 @@ func (ix *Index) putScratch(s *scratch) {
 // w × idf(t) × tf'(k1+1)/(k1+tf'), where tf' = Σ over fields of
 // weight × tf / (1 − b + b × len/avglen). Each hit's Matches split that
 // score by term and field, and add up to Hit.Score exactly.
-//
-// The results of recent questions are kept (see resultCache): a question
-// asked again costs a lookup. The slices of a Result may be shared with
-// other calls and must not be modified.
 func (ix *Index) Search(question string, limit int) Result {
-	norm := normalize(question, true)
-	if r, ok := ix.cache.get(norm, limit); ok {
-		return r
-	}
-	r := ix.search(norm, limit)
-	ix.cache.put(norm, limit, r)
-	return r
+	return ix.SearchKey(QueryKey(question), limit)
 }
 
-// search is Search of a normalised question, without the cache.
-func (ix *Index) search(norm string, limit int) Result {
-	q := ix.a.analyzeNormalized(norm, &ix.p)
+// QueryKey returns the form of a question that Search reads: two
+// questions with the same key get the same result from an index. A caller
+// that keeps results (of questions asked again) keys them with it.
+func QueryKey(question string) string { return normalize(question, true) }
+
+// SearchKey is Search of a question given by its QueryKey.
+func (ix *Index) SearchKey(key string, limit int) Result {
+	q := ix.a.analyzeNormalized(key, &ix.p)
 	ix.resolve(&q)
 	res := Result{Terms: q.terms(), Max: ix.max(&q)}
 	if len(ix.ids) == 0 {

@@ -2,6 +2,7 @@ package seeds
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -425,9 +426,23 @@ func addBody(dir *bot.Directory, full string, bare bool) *bot.Body {
 // cells). It returns their full names.
 func mentions(text string, levels []string, dir *bot.Directory, known map[string]bool) []string {
 	var out []string
+	// A mention starts with a level: other characters are passed over
+	// without trying each level.
+	var firsts [16]rune
+	nf := 0
+	for _, l := range levels {
+		r, _ := utf8.DecodeRuneInString(l)
+		if nf < len(firsts) && !slices.Contains(firsts[:nf], r) {
+			firsts[nf] = r
+			nf++
+		} else if nf == len(firsts) {
+			nf = -1 // too many to list: try every character
+			break
+		}
+	}
 	for i := 0; i < len(text); {
 		r, w := utf8.DecodeRuneInString(text[i:])
-		if r < utf8.RuneSelf || !isHan(r) {
+		if r < utf8.RuneSelf || !isHan(r) || nf >= 0 && !slices.Contains(firsts[:nf], r) {
 			i += w
 			continue
 		}

@@ -2,6 +2,7 @@ package seeds
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"dutybot/bot"
@@ -124,6 +125,34 @@ func TestClean(t *testing.T) {
 	for _, tt := range tests {
 		if got := clean(tt.in); got != tt.want {
 			t.Errorf("clean(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// findTags finds what tagRE finds.
+func TestFindTags(t *testing.T) {
+	for _, s := range []string{"", "<", ">", "<p>", "< / p >", "<P class=x>a</P>", "<1>", "<a<b>", "<ol><li>一</li></ol>",
+		"x < y > z", "<br/>", "< br\t/ >", "<a:b>", "<a\n>", "<-a>", "<>", "</>", "<//p>", "<p", "a<b c=\"<\">d>", defaultDoc} {
+		checkFindTags(t, s)
+	}
+}
+
+func FuzzFindTags(f *testing.F) {
+	for _, s := range []string{"<p>", "< / p >", "<a<b>", "<br/>", "x<y>", "</ol>"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkFindTags)
+}
+
+func checkFindTags(t *testing.T, s string) {
+	want := tagRE.FindAllStringSubmatchIndex(s, -1)
+	got := findTags(s)
+	if len(got) != len(want) {
+		t.Fatalf("findTags(%q): %d matches, tagRE %d", s, len(got), len(want))
+	}
+	for i := range got {
+		if !slices.Equal(got[i][:], want[i]) {
+			t.Fatalf("findTags(%q) match %d = %v, tagRE %v", s, i, got[i], want[i])
 		}
 	}
 }

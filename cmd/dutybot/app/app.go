@@ -122,8 +122,13 @@ func PlaceNames(lib *bot.Library) []string {
 	return out
 }
 
-// ranker adapts an nlp index to bot.Ranker.
-type ranker struct{ ix *nlp.Index }
+// ranker adapts an nlp index to bot.Ranker. It keeps the rankings of
+// recent questions (see rankCache); a reload builds new rankers, with
+// empty caches.
+type ranker struct {
+	ix    *nlp.Index
+	cache *rankCache
+}
 
 // NewRanker indexes a township's items. The bodies field carries every name
 // of each body (from dir, which may be nil), so that 人社局 finds the items
@@ -133,11 +138,24 @@ func NewRanker(an *nlp.Analyzer, t *bot.Township, dir *bot.Directory) bot.Ranker
 	for _, it := range t.Items {
 		docs = append(docs, nlp.Doc{ID: it.Ref, Fields: itemFields(it, dir)})
 	}
-	return ranker{ix: nlp.NewIndex(an, Fields, docs, nlp.Params{K1: 1.2, B: 0.75})}
+	return &ranker{ix: nlp.NewIndex(an, Fields, docs, nlp.Params{K1: 1.2, B: 0.75}), cache: newRankCache(rankCacheSize)}
 }
 
-func (r ranker) Rank(question string, limit int) bot.Ranking {
-	res := r.ix.Search(question, limit)
+// Rank implements bot.Ranker. The Ranking of a question asked again (in
+// the same words, up to nlp.QueryKey) is the one computed the first time,
+// shared: its slices must not be modified.
+func (r *ranker) Rank(question string, limit int) bot.Ranking {
+	key := nlp.QueryKey(question)
+	if out, ok := r.cache.get(key, limit); ok {
+		return out
+	}
+	out := r.rank(key, limit)
+	r.cache.put(key, limit, out)
+	return out
+}
+
+func (r *ranker) rank(key string, limit int) bot.Ranking {
+	res := r.ix.SearchKey(key, limit)
 	out := bot.Ranking{Terms: res.Terms, Max: res.Max, Hits: make([]bot.Hit, len(res.Hits))}
 	n := 0
 	for _, h := range res.Hits {

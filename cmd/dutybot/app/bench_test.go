@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"testing"
@@ -64,7 +65,7 @@ func benchmarkAnswer(b *testing.B, cache int) {
 	}
 	if cache >= 0 {
 		for _, r := range cat.Rankers {
-			r.(ranker).ix.SetCache(cache)
+			r.(*ranker).cache = newRankCache(cache)
 		}
 	}
 	qs := devQuestions(b)
@@ -83,4 +84,34 @@ func benchmarkAnswer(b *testing.B, cache int) {
 	}
 	slices.Sort(times)
 	b.ReportMetric(times[len(times)/2], "median-ns/question")
+}
+
+// A question asked again gets the ranking it got the first time, which is
+// what the index computes; the cache stays bounded.
+func TestRankCache(t *testing.T) {
+	cat, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs := append(devQuestions(t), "宅急地审批", "办残疾证找谁", "办残疾证找谁？", " 办残疾证找谁 ")
+	for _, r := range cat.Rankers {
+		r := r.(*ranker)
+		fresh := &ranker{ix: r.ix}
+		for round := range 3 {
+			for _, q := range qs {
+				for _, limit := range []int{0, 3, 10} {
+					got, want := r.Rank(q, limit), fresh.Rank(q, limit)
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("round %d: Rank(%q, %d) = %+v, without the cache %+v", round, q, limit, got, want)
+					}
+				}
+			}
+		}
+		for i := range 3 * rankCacheSize {
+			r.Rank("问题"+strconv.Itoa(i), 10)
+		}
+		if n := len(r.cache.cur) + len(r.cache.old); n > rankCacheSize {
+			t.Errorf("cache holds %d rankings, want at most %d", n, rankCacheSize)
+		}
+	}
 }
