@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -88,10 +87,7 @@ func runAsk(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				out.Candidates[i].Matches = nil
 			}
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := writeJSON(stdout, out); err != nil {
 			fmt.Fprintln(stderr, "dutybot ask:", err)
 			return 1
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -44,10 +43,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(ev); err != nil {
+		if err := writeJSON(stdout, ev); err != nil {
 			fmt.Fprintln(stderr, "dutybot eval:", err)
 			return 1
 		}

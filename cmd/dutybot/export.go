@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -81,10 +80,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		}
 		doc.Bodies = append(doc.Bodies, body)
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	if err := writeJSON(stdout, doc); err != nil {
 		fmt.Fprintf(stderr, "dutybot export: %v\n", err)
 		return 1
 	}
