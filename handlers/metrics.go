@@ -55,7 +55,7 @@ func NewMetrics() *Metrics {
 		}),
 		logDrops: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "dutybot_log_dropped_total",
-			Help: "Question log records dropped because the queue was full.",
+			Help: "Question log records dropped: the queue was full or the database could not be written.",
 		}),
 		documents: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "dutybot_documents_loaded",
