@@ -110,7 +110,7 @@ func (s *server) wrap(channel string, h func(*gin.Context) error) gin.HandlerFun
 			if late, _ := c.Get(lateKey); late == true {
 				o = "late"
 			}
-			s.m.requests.WithLabelValues(channel, o).Inc()
+			s.m.request(channel, o)
 		}()
 		defer func() {
 			if r := recover(); r != nil {

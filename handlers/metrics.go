@@ -25,7 +25,24 @@ type Metrics struct {
 	logDrops  prometheus.Counter
 	documents prometheus.Gauge
 	items     prometheus.Gauge
+
+	// The series of the known label values, made once: every counter is
+	// exported from the start (at 0, so that rate() and sums over
+	// replicas see it), and the hot path skips the label lookup.
+	requestsBy  map[[2]string]prometheus.Counter
+	latencyBy   map[bot.Channel]prometheus.Observer
+	decisionsBy map[[2]string]prometheus.Counter
+	dedupeBy    map[bot.Channel]prometheus.Counter
 }
+
+// Known label values. Others (a new decision, say) still work, through the
+// slower label lookup.
+var (
+	metricChannels = []bot.Channel{bot.WeChat, bot.WeCom, bot.API}
+	metricOutcomes = []string{"ok", "late", "forbidden", "bad_request", "too_large", "not_found", "unavailable", "error"}
+	metricDecision = []bot.Decision{bot.DecideAnswer, bot.DecideChoice, bot.DecideNone, bot.DecideBody, bot.DecideHelp,
+		bot.DecideCategories, bot.DecideMore, bot.DecideFeedback, bot.DecideLimited}
+)
 
 // NewMetrics returns the metrics registered on a new registry, with the Go
 // runtime and process collectors.
@@ -68,7 +85,42 @@ func NewMetrics() *Metrics {
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.decisions, m.dedupe, m.logQueue, m.logDrops, m.documents, m.items,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.requestsBy = map[[2]string]prometheus.Counter{}
+	m.latencyBy = map[bot.Channel]prometheus.Observer{}
+	m.decisionsBy = map[[2]string]prometheus.Counter{}
+	m.dedupeBy = map[bot.Channel]prometheus.Counter{}
+	for _, ch := range metricChannels {
+		c := string(ch)
+		for _, o := range metricOutcomes {
+			m.requestsBy[[2]string{c, o}] = m.requests.WithLabelValues(c, o)
+		}
+		m.latencyBy[ch] = m.latency.WithLabelValues(c)
+		for _, d := range metricDecision {
+			m.decisionsBy[[2]string{c, string(d)}] = m.decisions.WithLabelValues(c, string(d))
+		}
+		if ch != bot.API { // only the chat channels are retried
+			m.dedupeBy[ch] = m.dedupe.WithLabelValues(c)
+		}
+	}
 	return m
+}
+
+// request counts one HTTP request of channel with outcome.
+func (m *Metrics) request(channel, outcome string) {
+	if c, ok := m.requestsBy[[2]string{channel, outcome}]; ok {
+		c.Inc()
+		return
+	}
+	m.requests.WithLabelValues(channel, outcome).Inc()
+}
+
+// dedupeHit counts one message of ch answered from its first reply.
+func (m *Metrics) dedupeHit(ch bot.Channel) {
+	if c, ok := m.dedupeBy[ch]; ok {
+		c.Inc()
+		return
+	}
+	m.dedupe.WithLabelValues(string(ch)).Inc()
 }
 
 // Registry returns the registry, to register more collectors on it.
@@ -106,6 +158,14 @@ func (m *Metrics) SetLibrary(lib *bot.Library) {
 
 // observe records one answer and the time it took.
 func (m *Metrics) observe(ch bot.Channel, d bot.Decision, took time.Duration) {
-	m.latency.WithLabelValues(string(ch)).Observe(took.Seconds())
-	m.decisions.WithLabelValues(string(ch), string(d)).Inc()
+	if o, ok := m.latencyBy[ch]; ok {
+		o.Observe(took.Seconds())
+	} else {
+		m.latency.WithLabelValues(string(ch)).Observe(took.Seconds())
+	}
+	if c, ok := m.decisionsBy[[2]string{string(ch), string(d)}]; ok {
+		c.Inc()
+	} else {
+		m.decisions.WithLabelValues(string(ch), string(d)).Inc()
+	}
 }

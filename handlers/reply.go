@@ -76,7 +76,7 @@ func (s *server) once(ctx context.Context, ch bot.Channel, key string, produce f
 		return produce(ctx)
 	}
 	if !first {
-		s.m.dedupe.WithLabelValues(string(ch)).Inc()
+		s.m.dedupeHit(ch)
 		b, err := s.o.Dedupe.Wait(ctx, key)
 		if err == nil {
 			var r reply
