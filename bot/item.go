@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -91,6 +92,12 @@ type Township struct {
 
 	byRef atomic.Pointer[map[string]*Item] // built on first use; safe for concurrent readers
 	cats  atomic.Pointer[categoryIndex]    // built on first use, as byRef
+
+	// renders caches the rendered text of items (renderKey → rendered):
+	// at most two texts per item and channel, and dropped with the
+	// township when the documents are reloaded. Items are not changed
+	// once the township answers questions.
+	renders sync.Map
 }
 
 // categoryIndex is a township's categories, in order of first appearance,

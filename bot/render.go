@@ -76,14 +76,38 @@ const (
 // itemText renders one item in full: what it is, who is responsible and each
 // side's steps, the township's first (that is what a villager can act on).
 func itemText(t *Township, it *Item, ch Channel) string {
-	text, _ := renderItem(t, it, ch, false)
+	text, _ := cachedItem(t, it, ch, false)
 	return text
 }
 
 // itemBrief renders one item for a phone screen and reports whether it left
 // anything out.
 func itemBrief(t *Township, it *Item, ch Channel) (string, bool) {
-	return renderItem(t, it, ch, true)
+	return cachedItem(t, it, ch, true)
+}
+
+type renderKey struct {
+	it    *Item
+	ch    Channel
+	brief bool
+}
+
+type rendered struct {
+	text string
+	cut  bool
+}
+
+// cachedItem is renderItem, remembered in the township: the same items are
+// asked about again and again.
+func cachedItem(t *Township, it *Item, ch Channel, brief bool) (string, bool) {
+	k := renderKey{it, ch, brief}
+	if r, ok := t.renders.Load(k); ok {
+		r := r.(rendered)
+		return r.text, r.cut
+	}
+	text, cut := renderItem(t, it, ch, brief)
+	t.renders.Store(k, rendered{text, cut})
+	return text, cut
 }
 
 func renderItem(t *Township, it *Item, ch Channel, brief bool) (string, bool) {

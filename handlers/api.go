@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -30,6 +31,8 @@ type askResponse struct {
 	Choices    []apiChoice     `json:"choices"`
 	Candidates []bot.Candidate `json:"candidates,omitempty"`
 	Terms      []string        `json:"terms,omitempty"`
+
+	itemJSON [][]byte // Items, encoded (from server.itemJSON), when set
 }
 
 // apiItem is an item in full.
@@ -118,6 +121,9 @@ func (s *server) apiAsk(c *gin.Context) error {
 	}
 	for _, it := range a.Items {
 		resp.Items = append(resp.Items, fullItem(it))
+		if !req.Explain {
+			resp.itemJSON = append(resp.itemJSON, s.itemJSON(it))
+		}
 	}
 	for _, it := range a.Choices {
 		resp.Choices = append(resp.Choices, apiChoice{Ref: it.Ref, Name: it.Name})
@@ -141,6 +147,30 @@ func (s *server) apiAsk(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, resp)
 	return nil
+}
+
+// itemJSONCache holds the JSON of the items of one library, as they are
+// asked about (at most one entry per item); a reload starts a new one.
+type itemJSONCache struct {
+	lib *bot.Library
+	m   sync.Map // *bot.Item → []byte
+}
+
+// itemJSON returns the JSON of it as in the ask response's items.
+func (s *server) itemJSON(it *bot.Item) []byte {
+	lib := s.o.Bot.Library()
+	c := s.items.Load()
+	if c == nil || c.lib != lib {
+		c = &itemJSONCache{lib: lib}
+		s.items.Store(c)
+	}
+	if b, ok := c.m.Load(it); ok {
+		return b.([]byte)
+	}
+	ai := fullItem(it)
+	b := appendAPIItem(nil, &ai)
+	c.m.Store(it, b)
+	return b
 }
 
 // itemJSONSize estimates the length of an item's JSON.

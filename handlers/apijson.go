@@ -40,6 +40,10 @@ func appendAskResponse(b []byte, r *askResponse) ([]byte, bool) {
 			if i > 0 {
 				b = append(b, ',')
 			}
+			if i < len(r.itemJSON) {
+				b = append(b, r.itemJSON[i]...)
+				continue
+			}
 			b = appendAPIItem(b, &r.Items[i])
 		}
 		b = append(b, ']')

@@ -14,6 +14,7 @@ import (
 func TestAskJSONMatchesEncodingJSON(t *testing.T) {
 	b := newBot(t, nil)
 	lib := b.Library()
+	srv := &server{o: Options{Bot: b}}
 	check := func(r askResponse) {
 		t.Helper()
 		want, err := json.Marshal(r)
@@ -30,8 +31,14 @@ func TestAskJSONMatchesEncodingJSON(t *testing.T) {
 	}
 	for _, tw := range lib.Townships {
 		for _, it := range tw.Items {
-			check(askResponse{Decision: bot.DecideAnswer, Township: tw.Name, Refs: []string{it.Ref}, Reply: it.Name + "\n1. x",
-				More: true, Items: []apiItem{fullItem(it)}, Choices: []apiChoice{}})
+			r := askResponse{Decision: bot.DecideAnswer, Township: tw.Name, Refs: []string{it.Ref}, Reply: it.Name + "\n1. x",
+				More: true, Items: []apiItem{fullItem(it)}, Choices: []apiChoice{}}
+			check(r)
+			// The item's JSON as cached by the server, made and then reused.
+			for range 2 {
+				r.itemJSON = [][]byte{srv.itemJSON(it)}
+				check(r)
+			}
 			// As the struct is, before nonNil: nil slices are null.
 			check(askResponse{Items: []apiItem{{Ref: it.Ref, Leads: it.Leads, TownshipSteps: it.TownshipSteps, LeadSteps: it.LeadSteps, Handover: it.Handover}}})
 		}

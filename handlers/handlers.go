@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -79,6 +80,7 @@ type server struct {
 	wc      *wechatChannel // nil when the official account is off
 	wk      *wecomChannel  // nil when the WeCom bot is off
 	workers *workers       // answer the questions
+	items   atomic.Pointer[itemJSONCache]
 }
 
 // New returns a gin engine serving the configured channels:
