@@ -27,6 +27,10 @@ type Config struct {
 	Data       string `yaml:"data"`        // DUTYBOT_DATA: folder of the question log (dutybot.db)
 	AdminToken string `yaml:"admin_token"` // DUTYBOT_ADMIN_TOKEN: bearer token of /api/admin; empty turns the admin API off
 	RateLimit  int    `yaml:"rate_limit"`  // DUTYBOT_RATE_LIMIT: questions per user per minute, 0 = no limit
+	// RetentionDays is how long the question log keeps questions and
+	// feedback (DUTYBOT_RETENTION_DAYS); older rows are deleted once a
+	// day. 0 keeps everything.
+	RetentionDays int `yaml:"retention_days"`
 
 	Log LogConfig `yaml:"log"`
 
@@ -172,6 +176,14 @@ var envSettings = []envSetting{
 		c.RateLimit = n
 		return nil
 	}},
+	{"DUTYBOT_RETENTION_DAYS", "retention_days", func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return errors.New("must be a whole number of days")
+		}
+		c.RetentionDays = n
+		return nil
+	}},
 	{"DUTYBOT_LOG_FORMAT", "log.format", envString(func(c *Config) *string { return &c.Log.Format })},
 	{"DUTYBOT_LOG_LEVEL", "log.level", envString(func(c *Config) *string { return &c.Log.Level })},
 	{"DUTYBOT_DOCUMENTS", "documents", func(c *Config, v string) error {
@@ -262,6 +274,11 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 0 {
 		bad("rate_limit", c.RateLimit, "must be 0 (no limit) or more")
+	}
+	if c.RetentionDays < 0 {
+		bad("retention_days", c.RetentionDays, "must be 0 (keep everything) or more")
+	} else if c.RetentionDays > 0 && c.RetentionDays < 7 {
+		bad("retention_days", c.RetentionDays, "must be at least 7, so that the weekly report has its data (or 0 to keep everything)")
 	}
 	switch c.Log.Format {
 	case "text", "json":

@@ -44,6 +44,7 @@ addr: 127.0.0.1:9000
 data: /var/lib/dutybot
 admin_token: "0123456789abcdef0123"
 rate_limit: 0
+retention_days: 365
 log:
   format: json
   level: debug
@@ -70,7 +71,7 @@ postgres:
 		t.Fatal(err)
 	}
 	want := Config{
-		Addr: "127.0.0.1:9000", Data: "/var/lib/dutybot", AdminToken: "0123456789abcdef0123", RateLimit: 0,
+		Addr: "127.0.0.1:9000", Data: "/var/lib/dutybot", AdminToken: "0123456789abcdef0123", RateLimit: 0, RetentionDays: 365,
 		Log:       LogConfig{Format: "json", Level: "debug"},
 		Documents: []string{"docs/喀尔墩乡.txt", "docs/more/"},
 		Synonyms:  "synonyms.txt",
@@ -147,6 +148,7 @@ func TestApplyEnv(t *testing.T) {
 		"DUTYBOT_DATA":             "/srv/data",
 		"DUTYBOT_ADMIN_TOKEN":      "abcdefghijklmnopq",
 		"DUTYBOT_RATE_LIMIT":       "0",
+		"DUTYBOT_RETENTION_DAYS":   "90",
 		"DUTYBOT_LOG_FORMAT":       "json",
 		"DUTYBOT_LOG_LEVEL":        "warn",
 		"DUTYBOT_DOCUMENTS":        " a.txt, docs/ ,,",
@@ -166,7 +168,7 @@ func TestApplyEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{
-		Addr: "127.0.0.1:7000", Data: "/srv/data", AdminToken: "abcdefghijklmnopq", RateLimit: 0,
+		Addr: "127.0.0.1:7000", Data: "/srv/data", AdminToken: "abcdefghijklmnopq", RateLimit: 0, RetentionDays: 90,
 		Log:       LogConfig{Format: "json", Level: "warn"},
 		Documents: []string{"a.txt", "docs/"},
 		Synonyms:  "syn.txt",
@@ -245,6 +247,8 @@ func TestValidateMessages(t *testing.T) {
 		{"reserved path", func(c *Config) { c.WeChat.Path = "/api/wechat" }, "wechat.path", `wechat.path: must not be under /api (used by dutybot itself) (got "/api/wechat")`},
 		{"same paths", func(c *Config) { c.WeComBot.Path = "/wechat" }, "wecom_bot.path", `wecom_bot.path: must differ from wechat.path (got "/wechat")`},
 		{"negative rate", func(c *Config) { c.RateLimit = -1 }, "rate_limit", `rate_limit: must be 0 (no limit) or more (got "-1")`},
+		{"negative retention", func(c *Config) { c.RetentionDays = -5 }, "retention_days", `retention_days: must be 0 (keep everything) or more (got "-5")`},
+		{"retention shorter than the report", func(c *Config) { c.RetentionDays = 3 }, "retention_days", `retention_days: must be at least 7, so that the weekly report has its data (or 0 to keep everything) (got "3")`},
 		{"bad addr", func(c *Config) { c.Addr = "8080" }, "addr", `addr: must be host:port or :port (got "8080")`},
 		{"bad port", func(c *Config) { c.Addr = ":http8" }, "addr", `addr: port must be a number from 0 to 65535 (got ":http8")`},
 		{"empty data", func(c *Config) { c.Data = "" }, "data", "data: must not be empty (e.g. ./data)"},

@@ -371,13 +371,38 @@ func (m *Main) background(ctx context.Context) {
 	defer close(m.bgDone)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	var nextPrune time.Time // now: the first pruning runs at start
 	for {
 		m.Metrics.SetLogQueueDepth(m.Log.Len())
+		if days := m.Config.RetentionDays; days > 0 && !time.Now().Before(nextPrune) {
+			nextPrune = time.Now().Add(pruneEvery)
+			m.prune(ctx, time.Now().AddDate(0, 0, -days))
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// pruneEvery is how often the question log is pruned when retention_days
+// is set.
+const pruneEvery = 24 * time.Hour
+
+// prune deletes the question log's rows older than before. With several
+// replicas each prunes the shared log; the deletes do not conflict.
+func (m *Main) prune(ctx context.Context, before time.Time) {
+	start := time.Now()
+	q, f, err := m.Store.Prune(ctx, before)
+	if err != nil && ctx.Err() == nil {
+		m.Logger.Warn("question log pruning failed", "before", before.Format(time.DateOnly), "err", err,
+			"questions", q, "feedback", f)
+		return
+	}
+	if q > 0 || f > 0 {
+		m.Logger.Info("question log pruned", "before", before.Format(time.DateOnly), "questions", q, "feedback", f,
+			"took", time.Since(start).Round(time.Millisecond))
 	}
 }
 

@@ -546,3 +546,41 @@ func srvRecord(at time.Time, ch, user, msg, text, dec string, refs []string) bot
 func srvFeedback(at time.Time, ch, user, question string, refs ...string) bot.Feedback {
 	return bot.Feedback{Time: at, Township: "喀尔墩乡", Channel: bot.Channel(ch), User: user, Question: question, Refs: refs}
 }
+
+// TestRetention: with retention_days set, the server deletes the older
+// questions of the log at start, and keeps the recent ones.
+func TestRetention(t *testing.T) {
+	data := t.TempDir()
+	store, err := qlog.Open(filepath.Join(data, "dutybot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	var batch []qlog.Entry
+	for i, age := range []int{400, 120, 31, 29, 1} { // days
+		r := bot.Record{Time: now.AddDate(0, 0, -age), Township: "喀尔墩乡", Channel: bot.API, User: "u",
+			MessageID: fmt.Sprint("m", i), Text: fmt.Sprint("问题", age), Decision: bot.DecideNone}
+		batch = append(batch, qlog.Entry{Question: &r})
+	}
+	if err := store.Write(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+
+	m, logs := srvStart(t, func(c *Config) { c.Data = data; c.RetentionDays = 30 })
+	path := m.Config.DBPath()
+	deadline := time.Now().Add(10 * time.Second)
+	for srvCount(t, path, `SELECT COUNT(*) FROM questions`) != 2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := srvCount(t, path, `SELECT COUNT(*) FROM questions WHERE text IN ('问题29', '问题1')`); got != 2 {
+		t.Errorf("the questions of the last 30 days: %d left, want 2", got)
+	}
+	if got := srvCount(t, path, `SELECT COUNT(*) FROM questions`); got != 2 {
+		t.Errorf("%d questions left, want the 2 of the last 30 days", got)
+	}
+	waitFor(t, "the pruning log line", 5*time.Second, func() bool { return strings.Contains(logs.String(), "question log pruned") })
+	if !strings.Contains(logs.String(), "questions=3") {
+		t.Errorf("log does not say 3 questions were pruned:\n%s", logs.String())
+	}
+}

@@ -61,6 +61,8 @@ func TestPostgres(t *testing.T) {
 		}
 	})
 
+	t.Run("prune", func(t *testing.T) { checkPrune(t, open(t, pg.NewDatabase(t))) })
+
 	t.Run("report as on sqlite", func(t *testing.T) {
 		lite := MustOpen(t)
 		p := open(t, pg.NewDatabase(t))

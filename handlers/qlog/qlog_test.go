@@ -586,3 +586,54 @@ func TestWriterBatches(t *testing.T) {
 		t.Errorf("batch sizes = %v, want [50 50 20]", sizes)
 	}
 }
+
+// checkPrune logs questions and feedback on both sides of a cut, more old
+// questions than one pruning transaction deletes, and prunes.
+func checkPrune(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	cut := t0.Add(-24 * time.Hour)
+	var batch []Entry
+	old := pruneBatch + 37
+	for i := range old {
+		q := rec(fmt.Sprint("u", i%50), fmt.Sprint("old", i), "低保怎么申请", bot.DecideAnswer, "B20")
+		q.Time = cut.Add(-time.Duration(i+1) * time.Minute)
+		batch = append(batch, Entry{Question: &q})
+	}
+	for i := range 5 {
+		q := rec("keep", fmt.Sprint("new", i), "办残疾证找谁", bot.DecideAnswer, "B12")
+		q.Time = cut.Add(time.Duration(i) * time.Minute)
+		batch = append(batch, Entry{Question: &q})
+	}
+	if err := s.Write(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	// Feedback before the cut, and feedback after it on a question before it.
+	oldFB := bot.Feedback{Time: cut.Add(-time.Hour), Township: "喀尔墩乡", Channel: bot.WeChat, User: "u1", MessageID: "old1", Refs: []string{"B20"}}
+	lateFB := bot.Feedback{Time: cut.Add(time.Hour), Township: "喀尔墩乡", Channel: bot.WeChat, User: "u2", MessageID: "old2", Refs: []string{"B20"}}
+	if err := s.Write(ctx, []Entry{{Feedback: &oldFB}, {Feedback: &lateFB}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM feedback WHERE question_id IS NOT NULL`); n != 2 {
+		t.Fatalf("%d feedback rows linked before pruning, want 2", n)
+	}
+
+	q, f, err := s.Prune(ctx, cut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q != int64(old) || f != 1 {
+		t.Errorf("Prune deleted %d questions and %d feedback, want %d and 1", q, f, old)
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM questions`); n != 5 {
+		t.Errorf("%d questions left, want the 5 after the cut", n)
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM feedback WHERE question_id IS NULL`); n != 1 {
+		t.Errorf("%d feedback rows left without their question, want 1 (the kept one on a pruned question)", n)
+	}
+	if q, f, err := s.Prune(ctx, cut); err != nil || q != 0 || f != 0 {
+		t.Errorf("second Prune = %d, %d, %v; want nothing left to delete", q, f, err)
+	}
+}
+
+func TestPrune(t *testing.T) { checkPrune(t, MustOpen(t)) }

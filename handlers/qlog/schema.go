@@ -124,6 +124,12 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX feedback_ts ON feedback (ts)`,
 	}},
+	// Pruning old questions (Store.Prune) sets the question_id of the
+	// feedback on them to NULL: without this index every question deleted
+	// would scan the feedback table.
+	{2, "index feedback by question", []string{
+		`CREATE INDEX feedback_question ON feedback (question_id)`,
+	}},
 }
 
 // SchemaVersion is the version of the newest migration this build knows.

@@ -214,6 +214,42 @@ func (s *Store) Write(ctx context.Context, batch []Entry) error {
 	return nil
 }
 
+// pruneBatch is how many rows one pruning transaction deletes: small
+// enough that the writer is never held up for long.
+const pruneBatch = 2000
+
+// Prune deletes the questions and feedback logged before before, in small
+// transactions, and returns how many of each it deleted. Feedback on a
+// deleted question that is itself kept loses its link (question_id NULL).
+// It stops at ctx's end, keeping what it deleted so far.
+func (s *Store) Prune(ctx context.Context, before time.Time) (questions, feedback int64, err error) {
+	cut := before.UnixMilli()
+	del := func(table string) (int64, error) {
+		q := s.d.Rebind(`DELETE FROM ` + table + ` WHERE id IN (SELECT id FROM ` + table + ` WHERE ts < ? ORDER BY ts LIMIT ` +
+			strconv.Itoa(pruneBatch) + `)`)
+		var total int64
+		for {
+			res, err := s.db.ExecContext(ctx, q, cut)
+			if err != nil {
+				return total, fmt.Errorf("prune %s: %w", table, err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return total, fmt.Errorf("prune %s: %w", table, err)
+			}
+			total += n
+			if n < pruneBatch {
+				return total, nil
+			}
+		}
+	}
+	if feedback, err = del("feedback"); err != nil {
+		return 0, feedback, err
+	}
+	questions, err = del("questions")
+	return questions, feedback, err
+}
+
 // rowsPerInsert is how many questions one INSERT carries: at
 // questionColumns parameters a row, far below the engines' limits (SQLite
 // 32766, PostgreSQL 65535).
