@@ -162,28 +162,25 @@ func envString(p func(c *Config) *string) func(*Config, string) error {
 	return func(c *Config, v string) error { *p(c) = v; return nil }
 }
 
+func envInt(msg string, p func(c *Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return errors.New(msg)
+		}
+		*p(c) = n
+		return nil
+	}
+}
+
 // envSettings lists every environment variable that overrides a setting.
 // The channel names are fixed by the channels issue; keep them.
 var envSettings = []envSetting{
 	{"DUTYBOT_ADDR", "addr", envString(func(c *Config) *string { return &c.Addr })},
 	{"DUTYBOT_DATA", "data", envString(func(c *Config) *string { return &c.Data })},
 	{"DUTYBOT_ADMIN_TOKEN", "admin_token", envString(func(c *Config) *string { return &c.AdminToken })},
-	{"DUTYBOT_RATE_LIMIT", "rate_limit", func(c *Config, v string) error {
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil {
-			return errors.New("must be a whole number")
-		}
-		c.RateLimit = n
-		return nil
-	}},
-	{"DUTYBOT_RETENTION_DAYS", "retention_days", func(c *Config, v string) error {
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil {
-			return errors.New("must be a whole number of days")
-		}
-		c.RetentionDays = n
-		return nil
-	}},
+	{"DUTYBOT_RATE_LIMIT", "rate_limit", envInt("must be a whole number", func(c *Config) *int { return &c.RateLimit })},
+	{"DUTYBOT_RETENTION_DAYS", "retention_days", envInt("must be a whole number of days", func(c *Config) *int { return &c.RetentionDays })},
 	{"DUTYBOT_LOG_FORMAT", "log.format", envString(func(c *Config) *string { return &c.Log.Format })},
 	{"DUTYBOT_LOG_LEVEL", "log.level", envString(func(c *Config) *string { return &c.Log.Level })},
 	{"DUTYBOT_DOCUMENTS", "documents", func(c *Config, v string) error {
