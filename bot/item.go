@@ -100,6 +100,41 @@ type Township struct {
 	renders sync.Map
 }
 
+// Office is the township's government as a villager would look for it:
+// "喀尔墩乡人民政府", "平江街道办事处" (a subdistrict has an office, not a
+// government).
+func (t *Township) Office() string {
+	if t.subdistrict() {
+		return t.Name + "办事处"
+	}
+	return t.Name + "人民政府"
+}
+
+// Neighbourhood is the body nearest to the asker: the village committee,
+// or in a subdistrict the community's residents' committee.
+func (t *Township) Neighbourhood() string {
+	if t.subdistrict() {
+		return "所在社区居委会"
+	}
+	return "本村村委会"
+}
+
+// Colloquial is how people name the township in a few words: 乡里, 镇里,
+// 街道.
+func (t *Township) Colloquial() string {
+	switch {
+	case t.subdistrict():
+		return "街道"
+	case strings.HasSuffix(t.Name, "镇"):
+		return "镇里"
+	case strings.HasSuffix(t.Name, "苏木"):
+		return "苏木"
+	}
+	return "乡里"
+}
+
+func (t *Township) subdistrict() bool { return strings.HasSuffix(t.Name, "街道") }
+
 // categoryIndex is a township's categories, in order of first appearance,
 // and as a set. n is the number of items it was built from.
 type categoryIndex struct {

@@ -134,7 +134,7 @@ func renderItem(t *Township, it *Item, ch Channel, brief bool) (string, bool) {
 	cut := false
 	switch it.Kind {
 	case Basic:
-		sb.WriteString("\n办理：请到" + t.Name + "人民政府（便民服务中心）咨询办理，也可以先找本村村委会或网格员。")
+		sb.WriteString("\n办理：请到" + t.Office() + "（便民服务中心）咨询办理，也可以先找" + t.Neighbourhood() + "或网格员。")
 	case Reclaimed:
 		if !it.NoLongerDone() && it.Handover.How != "" {
 			sb.WriteString("\n现在怎么办：" + it.Handover.How)
@@ -232,10 +232,10 @@ func responsible(t *Township, it *Item) string {
 }
 
 // responsibleShort is responsible in a few words, for a numbered choice.
-func responsibleShort(it *Item) string {
+func responsibleShort(t *Township, it *Item) string {
 	switch it.Kind {
 	case Basic:
-		return "乡里负责"
+		return t.Colloquial() + "负责"
 	case Cooperative:
 		lead := "上级部门"
 		if len(it.Leads) > 0 {
@@ -244,7 +244,7 @@ func responsibleShort(it *Item) string {
 				lead += "等"
 			}
 		}
-		return lead + "牵头，乡里配合"
+		return lead + "牵头，" + t.Colloquial() + "配合"
 	case Reclaimed:
 		if it.NoLongerDone() {
 			return "已不再开展"

@@ -104,3 +104,29 @@ func TestClip(t *testing.T) {
 		}
 	}
 }
+
+// A subdistrict (街道) has an office and residents' committees, not a
+// government and village committees; a town is 镇里.
+func TestTownshipWording(t *testing.T) {
+	basic := &Item{Ref: "B1", Kind: Basic, Name: "做好退役军人服务保障工作"}
+	coop := &Item{Ref: "C1", Kind: Cooperative, Name: "城镇老旧小区改造", Leads: []string{"区住房和城乡建设局"}}
+	for _, tt := range []struct {
+		name, office, near, short string
+	}{
+		{"喀尔墩乡", "喀尔墩乡人民政府", "本村村委会", "乡里"},
+		{"永丰镇", "永丰镇人民政府", "本村村委会", "镇里"},
+		{"平江街道", "平江街道办事处", "所在社区居委会", "街道"},
+	} {
+		tw := &Township{Name: tt.name, Items: []*Item{basic, coop}}
+		text := itemText(tw, basic, WeChat)
+		if !strings.Contains(text, "请到"+tt.office+"（便民服务中心）") || !strings.Contains(text, "先找"+tt.near) {
+			t.Errorf("%s: basic item says\n%s\nwant %s and %s", tt.name, text, tt.office, tt.near)
+		}
+		if got := responsibleShort(tw, basic); got != tt.short+"负责" {
+			t.Errorf("%s: responsibleShort(basic) = %q", tt.name, got)
+		}
+		if got := responsibleShort(tw, coop); got != "区住房和城乡建设局牵头，"+tt.short+"配合" {
+			t.Errorf("%s: responsibleShort(coop) = %q", tt.name, got)
+		}
+	}
+}

@@ -33,38 +33,23 @@ func defaultColumns(k bot.Kind) columns {
 }
 
 // headerColumns reads a header row (序号, 事项类别, 事项名称, …). Columns are
-// recognised by what their names contain, so that 镇配合职责, 街道配合职责 and
-// 承接部门 + 工作方式 are understood; others are ignored. ok is false when
-// there is no 事项名称 column.
+// recognised by what their names contain, so that the names other
+// townships use are understood too: 事项名称 or 履职事项; 对应上级部门, 牵头部门,
+// 主责部门 or 配合部门; 上级部门职责 or 部门职责; 乡配合职责, 街道配合职责 or
+// 乡镇（街道）职责; 承接部门及工作方式, 承接单位及方式, or 承接部门 (收回部门) and
+// 工作方式 apart. Others (备注) are ignored, and so is a second column of the
+// same meaning. ok is false when there is no 事项名称 column.
 func headerColumns(cells []string) (columns, bool) {
 	c := columns{n: len(cells), seq: 0, category: -1, name: -1, leads: -1,
 		leadSteps: -1, townSteps: -1, handover: -1, body: -1, how: -1}
 	for i, raw := range cells {
 		h := clean(raw)
 		c.labels = append(c.labels, h)
-		set := func(dst *int) {
-			if *dst < 0 {
-				*dst = i
-			}
+		if i == 0 {
+			continue
 		}
-		switch {
-		case i == 0:
-		case strings.Contains(h, "类别") || strings.Contains(h, "类型") || h == "分类" || h == "领域":
-			set(&c.category)
-		case strings.Contains(h, "名称") || h == "事项" || h == "事项内容" || h == "履职事项":
-			set(&c.name)
-		case strings.Contains(h, "配合"):
-			set(&c.townSteps)
-		case strings.Contains(h, "承接") && (strings.Contains(h, "方式") || strings.Contains(h, "及")):
-			set(&c.handover)
-		case strings.Contains(h, "承接") || h == "接收部门":
-			set(&c.body)
-		case strings.Contains(h, "方式"):
-			set(&c.how)
-		case strings.Contains(h, "职责"):
-			set(&c.leadSteps)
-		case strings.Contains(h, "部门") || strings.Contains(h, "单位"):
-			set(&c.leads)
+		if dst := c.field(columnOf(h)); dst != nil && *dst < 0 {
+			*dst = i
 		}
 	}
 	switch {
@@ -76,6 +61,92 @@ func headerColumns(cells []string) (columns, bool) {
 		c.kind = bot.Basic
 	}
 	return c, c.name >= 0
+}
+
+// column is the meaning of a header cell.
+type column int
+
+const (
+	colOther column = iota
+	colCategory
+	colName
+	colLeads
+	colLeadSteps
+	colTownSteps
+	colHandover
+	colBody
+	colHow
+)
+
+func (c *columns) field(k column) *int {
+	switch k {
+	case colCategory:
+		return &c.category
+	case colName:
+		return &c.name
+	case colLeads:
+		return &c.leads
+	case colLeadSteps:
+		return &c.leadSteps
+	case colTownSteps:
+		return &c.townSteps
+	case colHandover:
+		return &c.handover
+	case colBody:
+		return &c.body
+	case colHow:
+		return &c.how
+	}
+	return nil
+}
+
+// columnOf tells the meaning of a header cell (not the first) by its words.
+func columnOf(h string) column {
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(h, w) {
+				return true
+			}
+		}
+		return false
+	}
+	bodyish := has("部门", "单位", "主体", "机构")
+	wayish := has("方式", "方法", "措施")
+	receiving := has("承接", "接收", "收回", "回收", "上收")
+	town := has("乡", "镇", "街道", "苏木")
+	switch {
+	case has("类别", "类型", "分类", "领域", "板块"):
+		return colCategory
+	case has("名称") && bodyish && !has("事项"):
+		return colLeads // 部门名称, under 上级部门
+	case has("名称") || isNameHeader(h):
+		return colName
+	case receiving && bodyish && wayish, has("承接") && has("及"):
+		return colHandover // 承接部门及工作方式, 承接单位及方式
+	case wayish:
+		return colHow // 工作方式, 承接方式, 收回后工作方式
+	case receiving:
+		return colBody // 承接部门, 收回部门, 接收单位
+	case has("配合") && !(bodyish && !has("职责", "事项", "内容", "任务")):
+		return colTownSteps // 乡配合职责, 镇街配合职责
+	case town && has("职责", "职能", "内容", "任务") && !has("部门", "单位"):
+		return colTownSteps // 乡镇（街道）职责, 街道职责
+	case has("职责", "职能") || bodyish && has("内容", "任务"):
+		return colLeadSteps // 上级部门职责, 部门职责, 县级部门工作内容
+	case bodyish || has("牵头", "主责"):
+		return colLeads // 对应上级部门, 牵头部门, 配合部门
+	}
+	return colOther
+}
+
+// isNameHeader reports the headers that name the item without 名称 in them:
+// 事项, 履职事项, 具体事项, 事项内容, 工作内容.
+func isNameHeader(h string) bool {
+	switch h {
+	case "事项", "事项内容", "内容", "工作内容", "履职内容", "工作事项":
+		return true
+	}
+	return strings.HasSuffix(h, "事项") && !strings.ContainsAny(h, "配收回")
 }
 
 // label returns the header of column i.

@@ -9,6 +9,13 @@
 // of tab-separated cells. The same tables saved as .csv or .xlsx are read the
 // same way, found by the same headings or by their header rows.
 //
+// Other townships write the same tables differently, and the parser reads
+// those layouts too: markdown pipe tables and HTML tables (with rowspan and
+// colspan), headers whose columns are named or ordered otherwise (履职事项,
+// 牵头部门, 部门职责, 乡镇（街道）职责, 收回部门…, see columnOf) or span two rows,
+// rows across a table naming the category (一、党的建设), and page footers
+// (— 3 —, 第 3 页 共 20 页) or notes (填报单位：…) between the rows.
+//
 // The extraction is not clean, and the parser repairs what it can: header
 // rows repeated at page breaks are skipped; an item that goes on over a page
 // break, as a second row with the same 序号, is merged; steps written as HTML

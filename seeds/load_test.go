@@ -103,6 +103,15 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add(makeXLSX(f), byte(3))
 	names := []string{"f.txt", "f.md", "f.csv", "f.xlsx"}
+	for _, d := range otherDocs {
+		ext := filepath.Ext(d.file)
+		for i, n := range names {
+			if filepath.Ext(n) == ext {
+				f.Add(readOther(f, d.file), byte(i))
+			}
+		}
+	}
+	f.Add([]byte("# 某某县某某镇配合履职事项清单\n<table><tr><td rowspan=\"3\">序号</td><td colspan=\"2\">上级部门</td></tr><tr><td>名称</td><td>职责</td></tr><tr><td>1<td>县民政局</table>"), byte(1))
 	f.Fuzz(func(t *testing.T, data []byte, ext byte) {
 		name := names[int(ext)%len(names)]
 		done := make(chan struct{})

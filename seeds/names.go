@@ -118,8 +118,8 @@ func init() {
 // prefixes are the level prefixes of body names, longest first. The party
 // committee of a level (市委) is a prefix too: 市委组织部 is 市委 + 组织部.
 var prefixes = []string{
-	"自治区党委", "自治州党委", "州党委", "自治区", "自治州", "地委", "市委", "县委", "区委", "州委", "旗委",
-	"地区", "州", "市", "县", "区", "旗",
+	"自治区党委", "自治州党委", "州党委", "自治区", "自治州", "地委", "市委", "县委", "区委", "州委", "旗委", "盟委",
+	"地区", "州", "市", "县", "区", "旗", "盟",
 }
 
 // splitPrefix splits a body name into its level prefix and its generic

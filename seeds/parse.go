@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -34,6 +35,8 @@ func Parse(name string, data []byte, dir *bot.Directory) (*bot.Township, []Probl
 		problems: problems,
 		lastSeq:  map[bot.Kind]int{},
 		seen:     map[bot.Kind]map[int]*draft{},
+
+		headerReported: map[bot.Kind]bool{},
 	}
 	for _, r := range rows {
 		p.row(r)
@@ -56,6 +59,9 @@ type parser struct {
 	problems []Problem
 	drafts   []*draft
 
+	// section is the category given by a row across the table (一、党的建设).
+	section string
+
 	// The township and city, and the line that named them first.
 	township, city string
 	placeLine      int
@@ -73,6 +79,11 @@ type parser struct {
 
 	lastSeq map[bot.Kind]int
 	seen    map[bot.Kind]map[int]*draft
+	// header is the last header row while no data row has followed it;
+	// headerReported marks the tables whose header lacked a column.
+	header         *row
+	headerReported map[bot.Kind]bool
+	spacedReported bool
 }
 
 // draft is an item being read, possibly over several rows.
@@ -100,7 +111,14 @@ func (p *parser) row(r row) {
 	if n == 0 {
 		return
 	}
-	if r.title || n == 1 && !isSeq(r.cells[0]) && !isHeaderCell(clean(r.cells[0])) {
+	if t, ok := loneCell(r.cells[:n]); ok && isPageFooter(clean(t)) {
+		return // — 3 —, 第 3 页 共 20 页: between the rows of a converted PDF
+	}
+	if r.title || n == 1 && !isSeq(r.cells[0]) && !isHeaderCell(clean(r.cells[0])) || isNote(clean(r.cells[0])) {
+		if n == 1 && !p.spacedReported && isSpacedHeader(r.cells[0]) {
+			p.spacedReported = true
+			p.problem(r.file, r.line, "header row %q has its cells separated by spaces, not tabs: its table cannot be read (want tab-separated cells, | … | rows, .csv or .xlsx)", strings.Join(strings.FieldsFunc(r.cells[0], isSpace), " "))
+		}
 		p.title(r, strings.Join(r.cells[:n], " "))
 		return
 	}
@@ -110,33 +128,122 @@ func (p *parser) row(r row) {
 	}
 	first := clean(r.cells[0])
 	switch {
-	case isHeaderCell(first):
+	case isHeaderCell(first), p.header != nil && first == "" && isSubHeader(r.cells[1:n]):
 		if p.unknown != "" {
 			p.reportUnknown()
 			return
 		}
-		cols, ok := headerColumns(r.cells[:n])
+		cells := r.cells[:n]
+		if p.header != nil {
+			// The second row of a two-row header (上级部门 over 部门名称 and
+			// 部门职责): each column is named by both rows.
+			cells = stackHeaders(p.header.cells, cells)
+		}
+		cols, ok := headerColumns(cells)
 		if !ok {
-			p.problem(r.file, r.line, "header row has no 事项名称 column")
+			if odd := unknownColumns(cells); len(odd) > 0 {
+				p.problem(r.file, r.line, "header row has no 事项名称 column (columns not understood: %s)", strings.Join(odd, ", "))
+			} else {
+				p.problem(r.file, r.line, "header row has no 事项名称 column")
+			}
 			p.kind, p.unknown, p.unknownLine, p.unknownReported = "", "", 0, true
+			p.header = nil
 			return
 		}
 		if p.kind == "" {
 			p.kind, p.last = cols.kind, nil
 		}
+		if p.kind == bot.Reclaimed && cols.handover < 0 && cols.body < 0 && cols.leads >= 0 {
+			// 上级部门, 责任单位: in a reclaimed table, who took the item back.
+			cols.body, cols.leads = cols.leads, -1
+		}
 		p.cols = cols
+		p.header = &row{file: r.file, line: r.line, cells: cells}
 	case p.unknown != "":
 		if first == "" || isSeq(first) {
 			p.reportUnknown()
 		}
 	case p.kind != "":
+		if p.header != nil {
+			p.checkHeader(*p.header, p.cols)
+			p.header = nil
+		}
 		p.data(r)
 	}
+}
+
+// unknownColumns returns the header cells (after 序号) whose meaning
+// columnOf does not know.
+func unknownColumns(cells []string) []string {
+	var out []string
+	for _, c := range cells[1:] {
+		if h := clean(c); h != "" && columnOf(h) == colOther {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// isSpacedHeader reports a line of text that is a header row whose cells
+// are separated by spaces (序号  事项类别  事项名称), as a PDF's text extracted
+// by its layout is.
+func isSpacedHeader(line string) bool {
+	f := strings.FieldsFunc(line, isSpace)
+	if len(f) < 2 || !isHeaderCell(clean(f[0])) {
+		return false
+	}
+	for _, h := range f[1:] {
+		if columnOf(clean(h)) == colOther {
+			return false
+		}
+	}
+	return true
+}
+
+// isSubHeader reports whether the cells (after an empty first one) are all
+// column names: the second row of a two-row header.
+func isSubHeader(cells []string) bool {
+	seen := false
+	for _, c := range cells {
+		h := clean(c)
+		if h == "" {
+			continue
+		}
+		if utf8.RuneCountInString(h) > 12 || columnOf(h) == colOther {
+			return false
+		}
+		seen = true
+	}
+	return seen
+}
+
+// stackHeaders names each column by the two rows of a header: 上级部门 over
+// 部门名称 is 上级部门部门名称. A column the lower row leaves empty keeps the
+// upper name, and one the upper row leaves empty (merged across) takes the
+// lower name alone.
+func stackHeaders(upper, lower []string) []string {
+	out := make([]string, max(len(upper), len(lower)))
+	for i := range out {
+		u, l := clean(cell(upper, i)), clean(cell(lower, i))
+		switch {
+		case l == "" || l == u:
+			out[i] = u
+		case u == "" || strings.Contains(l, u):
+			out[i] = l
+		default:
+			out[i] = u + l
+		}
+	}
+	return out
 }
 
 // title reads a line outside the table rows: a heading may start a table
 // and name the township.
 func (p *parser) title(r row, text string) {
+	if p.header != nil {
+		p.checkHeader(*p.header, p.cols)
+		p.header = nil
+	}
 	hashed := strings.HasPrefix(strings.TrimSpace(text), "#")
 	t := strings.Trim(clean(strings.TrimLeft(strings.TrimSpace(text), "#")), "*_ ")
 	if t == "" || isTOC(t) {
@@ -148,10 +255,14 @@ func (p *parser) title(r row, text string) {
 	if hashed || r.reset || tableHeading || utf8.RuneCountInString(t) <= 30 {
 		p.place(r, core)
 	}
+	if sec := sectionOf(t); sec != "" && p.kind != "" && kind == "" && !tableHeading {
+		p.section = sec // 一、党的建设（10项）: the category of the rows below
+		return
+	}
 	switch {
 	case kind != "" && (tableHeading || hashed || r.reset):
 		p.kind, p.cols, p.last = kind, defaultColumns(kind), nil
-		p.unknown = ""
+		p.unknown, p.section = "", ""
 	case strings.HasSuffix(core, "清单"):
 		p.kind, p.last = "", nil
 		p.unknown, p.unknownLine, p.unknownReported = t, r.line, false
@@ -159,6 +270,27 @@ func (p *parser) title(r row, text string) {
 	case hashed || r.reset:
 		p.kind, p.last, p.unknown = "", nil, ""
 	}
+}
+
+// checkHeader reports a header row that lacks a column its table needs,
+// with the columns it has, once for the table.
+func (p *parser) checkHeader(r row, c columns) {
+	var want string
+	switch p.kind {
+	case bot.Cooperative:
+		if c.townSteps < 0 {
+			want = "乡镇配合职责"
+		}
+	case bot.Reclaimed:
+		if c.handover < 0 && c.body < 0 && c.how < 0 {
+			want = "承接部门"
+		}
+	}
+	if want == "" || p.headerReported[p.kind] {
+		return
+	}
+	p.headerReported[p.kind] = true
+	p.problem(r.file, r.line, "header row of the %s has no %s column (columns: %s)", p.kind.Label(), want, strings.Join(c.labels, ", "))
 }
 
 func (p *parser) reportUnknown() {
@@ -243,6 +375,9 @@ func (p *parser) add(d *draft, r row, cells []string) {
 	c, it := p.cols, d.item
 	if v := clean(cell(cells, c.category)); it.Category == "" {
 		it.Category = v
+		if v == "" {
+			it.Category = p.section
+		}
 	}
 	if v := clean(cell(cells, c.name)); v != "" && v != it.Name && !strings.HasSuffix(it.Name, v) {
 		it.Name += v // a name cut by the page break
@@ -322,7 +457,7 @@ func (p *parser) finish() (*bot.Township, error) {
 			}
 		}
 	}
-	levels := []string{home, home + "委", "州", "州委", "州党委", "自治州", "自治区", "自治区党委", "地区", "地委"}
+	levels := []string{home, home + "委", "州", "州委", "州党委", "自治州", "自治区", "自治区党委", "地区", "地委", "盟", "盟委"}
 	category := map[bot.Kind]string{}
 	for _, d := range p.drafts {
 		it, c := d.item, d.cols
@@ -364,7 +499,7 @@ func (p *parser) finish() (*bot.Township, error) {
 		if it.Kind == bot.Reclaimed {
 			h, ok := p.handover(d, home, levels)
 			if !ok {
-				p.problem(it.File, it.Line, "cannot find the receiving body in %s", c.label(max(c.handover, c.body)))
+				p.problem(it.File, it.Line, "cannot find the receiving body in %s", c.label(firstColumn(c.handover, c.body, c.how)))
 			}
 			it.Handover = &h
 			if h.Body != "" {
@@ -417,6 +552,12 @@ func (p *parser) handover(d *draft, home string, levels []string) (bot.Handover,
 	if len(d.body) > 0 || len(d.how) > 0 {
 		body := stripHowLabel(clean(strings.Join(d.body, "")))
 		how := stripHowLabel(clean(strings.Join(d.how, " ")))
+		if body == "" && how != "" && !noLongerDone(how) {
+			// No 承接部门 cell: the way names the body (由县公安局负责).
+			if m := mentions(how, levels, p.dir, nil); len(m) > 0 {
+				return bot.Handover{Body: m[0], How: how}, true
+			}
+		}
 		if body == "" || noLongerDone(body) || isNone(body) {
 			if how == "" {
 				how = body
@@ -453,11 +594,28 @@ func (p *parser) handover(d *draft, home string, levels []string) (bot.Handover,
 	if f := strings.FieldsFunc(raw, isSpace); len(f) > 1 && isBodyName(clean(f[0])) {
 		return bot.Handover{Body: strings.Join(splitBodies(f[0], home), "、"), How: clean(strings.Join(f[1:], " "))}, true
 	}
+	// 市水利局，由市水利局负责…: the same with a comma.
+	if i := strings.IndexAny(t, "，,；;"); i > 0 {
+		body, how := t[:i], strings.TrimLeft(t[i:], "，,；; ")
+		if isBodyName(body) && how != "" && !isBodyName(how) {
+			return bot.Handover{Body: strings.Join(splitBodies(body, home), "、"), How: how}, true
+		}
+	}
 	// 由市水利局负责…: the first body named.
 	if m := mentions(t, levels, p.dir, nil); len(m) > 0 {
 		return bot.Handover{Body: m[0], How: t}, true
 	}
 	return bot.Handover{How: t}, false
+}
+
+// firstColumn returns the first of the column indexes that is not -1.
+func firstColumn(cols ...int) int {
+	for _, i := range cols {
+		if i >= 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // stripHowLabel removes a leading label (承接方式：) from a cell.
@@ -605,5 +763,37 @@ func isSeq(s string) bool {
 	n, ok := atoi(clean(s))
 	return ok && n > 0
 }
+
+// sectionOf returns the category named by a numbered line across a table
+// (一、党的建设（10项）, （二）民生服务), or "".
+func sectionOf(t string) string {
+	m := sectionRE.FindStringSubmatch(t)
+	if m == nil {
+		return ""
+	}
+	sec := headingCore(strings.TrimSpace(m[1]))
+	if n := utf8.RuneCountInString(sec); n < 2 || n > 16 || strings.ContainsAny(sec, "，,。；;：:") {
+		return ""
+	}
+	return sec
+}
+
+var sectionRE = regexp.MustCompile(`^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])(.+)$`)
+
+// isNote reports a first cell that is a label and its value (填报单位：…,
+// 注：…): a line about the table, above or under it, not a row of it.
+func isNote(s string) bool {
+	return noteRE.MatchString(s) && !isSeq(s)
+}
+
+var noteRE = regexp.MustCompile(`^\p{Han}{1,6}[：:]`)
+
+// isPageFooter reports a page number standing alone: — 3 —, - 3 -, 第3页,
+// 第 3 页 共 20 页, 3/20.
+func isPageFooter(s string) bool {
+	return footerRE.MatchString(s)
+}
+
+var footerRE = regexp.MustCompile(`^(?:[-—–－─]+ ?\d+ ?[-—–－─]+|第 ?\d+ ?页(?: ?[，,/／]? ?共 ?\d+ ?页)?|\d+ ?[/／] ?\d+|共 ?\d+ ?页 ?[，,]? ?第 ?\d+ ?页)$`)
 
 func isHeaderCell(s string) bool { return s == "序号" || s == "编号" || s == "序" }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -47,10 +48,26 @@ func textRows(name, text string) []row {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	var rows []row
-	for i, line := range strings.Split(text, "\n") {
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
 		r := row{file: name, line: i + 1}
 		switch trimmed := strings.TrimSpace(line); {
 		case trimmed == "":
+			continue
+		case strings.Contains(strings.ToLower(line), "<table"):
+			// An HTML table, as converters of PDFs to markdown write them,
+			// on one line or over several.
+			k := strings.Index(strings.ToLower(line), "<table")
+			if before := strings.TrimSpace(line[:k]); before != "" {
+				rows = append(rows, row{file: name, line: i + 1, cells: []string{before}, title: true})
+			}
+			j := i
+			for j < len(lines)-1 && !strings.Contains(strings.ToLower(lines[j]), "</table") {
+				j++
+			}
+			rows = append(rows, htmlTableRows(name, i+1, strings.Join(lines[i:j+1], "\n")[k:])...)
+			i = j
 			continue
 		case strings.Contains(line, "\t"):
 			r.cells = strings.Split(line, "\t")
@@ -66,6 +83,135 @@ func textRows(name, text string) []row {
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// htmlTableRows reads the rows of an HTML table (<tr><td>…</td></tr>),
+// text that begins at line first. A cell spanning rows (rowspan) is
+// repeated in each, as the merged cells of a workbook are; one spanning
+// columns (colspan) is followed by empty cells. A cell holding lists or
+// paragraphs keeps its markup for the steps; other markup becomes line
+// breaks or goes.
+func htmlTableRows(name string, first int, text string) []row {
+	type span struct {
+		text string
+		left int // rows still to fill
+	}
+	var (
+		rows    []row
+		cur     *row
+		col     int
+		spans   = map[int]*span{}
+		cellAt  = -1 // where the open cell's content begins
+		cellCol int
+		rowspan int
+		colspan int
+	)
+	line, counted := first, 0
+	lineAt := func(off int) int { // offsets come in order
+		line += strings.Count(text[counted:off], "\n")
+		counted = off
+		return line
+	}
+	fill := func() {
+		for {
+			sp := spans[col]
+			if sp == nil || sp.left <= 0 {
+				return
+			}
+			cur.cells = append(cur.cells, sp.text)
+			sp.left--
+			col++
+		}
+	}
+	closeCell := func(end int) {
+		if cur == nil || cellAt < 0 {
+			return
+		}
+		v := htmlCell(text[cellAt:end])
+		cur.cells = append(cur.cells, v)
+		if rowspan > 1 {
+			spans[cellCol] = &span{text: v, left: rowspan - 1}
+		}
+		for k := 1; k < colspan; k++ {
+			cur.cells = append(cur.cells, "")
+		}
+		col = cellCol + max(colspan, 1)
+		cellAt = -1
+	}
+	closeRow := func(end int) {
+		if cur == nil {
+			return
+		}
+		closeCell(end)
+		fill()
+		rows = append(rows, *cur)
+		cur = nil
+	}
+	for _, m := range findTags(text) {
+		closing := m[3] > m[2]
+		switch strings.ToLower(text[m[4]:m[5]]) {
+		case "tr":
+			closeRow(m[0])
+			if !closing {
+				cur, col = &row{file: name, line: lineAt(m[0])}, 0
+			}
+		case "td", "th":
+			if cur == nil {
+				continue
+			}
+			closeCell(m[0])
+			if closing {
+				continue
+			}
+			fill()
+			attrs := text[m[5]:m[1]]
+			rowspan, colspan = htmlSpan(attrs, "rowspan"), htmlSpan(attrs, "colspan")
+			cellAt, cellCol = m[1], col
+		case "table":
+			if closing {
+				closeRow(m[0])
+			}
+		}
+	}
+	closeRow(len(text))
+	return rows
+}
+
+var spanRE = regexp.MustCompile(`(?i)\b(rowspan|colspan)\s*=\s*["']?(\d+)`)
+
+// htmlSpan reads a rowspan or colspan attribute: at least 1, at most 100.
+func htmlSpan(attrs, name string) int {
+	for _, m := range spanRE.FindAllStringSubmatch(attrs, -1) {
+		if strings.EqualFold(m[1], name) {
+			n, ok := atoi(m[2])
+			if ok && n >= 1 {
+				return min(n, 100)
+			}
+		}
+	}
+	return 1
+}
+
+var listTagRE = regexp.MustCompile(`(?i)<\s*(ol|ul|li|p)\b`)
+
+// htmlCell is the text of a table cell: with its list markup, which the
+// steps parser reads, or else without markup, <br> made a line break.
+func htmlCell(inner string) string {
+	if listTagRE.MatchString(inner) {
+		return strings.TrimSpace(inner)
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range findTags(inner) {
+		b.WriteString(inner[last:m[0]])
+		last = m[1]
+		switch strings.ToLower(inner[m[4]:m[5]]) {
+		case "br", "div":
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteString(inner[last:])
+	return strings.TrimSpace(b.String())
 }
 
 // pipeCells splits a markdown table row (| a | b |); rule reports the
@@ -89,6 +235,9 @@ func pipeCells(line string) (cells []string, rule bool) {
 		}
 	}
 	cells = append(cells, b.String())
+	for i, c := range cells {
+		cells[i] = unemphasize(c)
+	}
 	rule = true
 	for _, c := range cells {
 		if strings.Trim(strings.TrimSpace(c), ":-") != "" || !strings.Contains(c, "-") {
@@ -96,6 +245,17 @@ func pipeCells(line string) (cells []string, rule bool) {
 		}
 	}
 	return cells, rule
+}
+
+// unemphasize removes the markdown emphasis around a whole cell: **序号**.
+func unemphasize(c string) string {
+	t := strings.TrimSpace(c)
+	for _, m := range []string{"**", "__", "*", "_"} {
+		if len(t) > 2*len(m) && strings.HasPrefix(t, m) && strings.HasSuffix(t, m) {
+			return strings.TrimSpace(t[len(m) : len(t)-len(m)])
+		}
+	}
+	return c
 }
 
 // csvRows reads a CSV file (comma, semicolon or tab separated, as the first
@@ -122,7 +282,34 @@ func csvRows(name, text string) ([]row, []Problem, error) {
 		line, _ := r.FieldPos(0)
 		rows = append(rows, row{file: name, line: line, cells: rec})
 	}
+	trimLeadingColumns(rows)
 	return rows, nil, nil
+}
+
+// trimLeadingColumns removes the columns that are empty in every row
+// before the first that is not: a sheet whose table begins in column B.
+func trimLeadingColumns(rows []row) {
+	skip := -1
+	for _, r := range rows {
+		k := 0
+		for k < len(r.cells) && strings.TrimSpace(r.cells[k]) == "" {
+			k++
+		}
+		if k == len(r.cells) {
+			continue // an empty row
+		}
+		if skip < 0 || k < skip {
+			skip = k
+		}
+	}
+	if skip <= 0 {
+		return
+	}
+	for i := range rows {
+		if len(rows[i].cells) >= skip {
+			rows[i].cells = rows[i].cells[skip:]
+		}
+	}
 }
 
 // sniffComma picks the separator most frequent in the first line.
@@ -196,9 +383,12 @@ func xlsxRows(name string, data []byte) (rows []row, err error) {
 			file = name + "#" + sh.name
 		}
 		rows = append(rows, row{file: file, cells: []string{sh.name}, title: true, reset: true})
+		start := len(rows)
 		for i, cells := range sh.grid {
 			rows = append(rows, row{file: file, line: i + 1, cells: cells, padded: true})
 		}
+		trimLeadingColumns(rows[start:])
+
 	}
 	return rows, nil
 }

@@ -454,7 +454,7 @@ func headingTail(raw string) int {
 	for k := len(w); k > 0; {
 		r, n := utf8.DecodeLastRuneInString(w[:k])
 		k -= n
-		if isSpace(r) && strings.ContainsRune("市县区州乡镇省旗自地", firstRune(strings.TrimLeftFunc(w[k:], isSpace))) && isBodyName(clean(w[k:])) {
+		if isSpace(r) && strings.ContainsRune("市县区州乡镇省旗盟自地", firstRune(strings.TrimLeftFunc(w[k:], isSpace))) && isBodyName(clean(w[k:])) {
 			return off + k
 		}
 	}
