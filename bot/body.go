@@ -1,6 +1,10 @@
 package bot
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Body is a government body (department, bureau, committee) with the other
 // names it goes by: 市人力资源和社会保障局 is also 市人社局.
@@ -77,6 +81,59 @@ func contains(list []string, s string) bool {
 type Library struct {
 	Townships []*Township
 	Bodies    *Directory
+}
+
+// Mentioned returns the township a message names, when the library holds
+// several: its full name (平江街道) anywhere in the message, or its name
+// without the 乡/镇/街道 suffix (平江, two characters or more) when that is
+// all the message says — a short name inside a question is too often an
+// ordinary word (团结, 和平). rest is the message without the name; it is
+// empty when the message only names the township, with or without the
+// words that ask to switch (切换到, 我是…的, 我在).
+func (l *Library) Mentioned(text string) (t *Township, rest string) {
+	if l == nil || len(l.Townships) < 2 {
+		return nil, text
+	}
+	var best *Township
+	n := 0
+	for _, tw := range l.Townships {
+		short := strings.TrimRight(tw.Name, "乡镇街道")
+		for _, name := range []string{tw.Name, short} {
+			if utf8.RuneCountInString(name) < 2 || len(name) <= n {
+				continue
+			}
+			i := strings.Index(text, name)
+			if i < 0 {
+				continue
+			}
+			r := text[:i] + text[i+len(name):]
+			if name == short && name != tw.Name && !bareSwitch(r) {
+				continue
+			}
+			best, rest, n = tw, r, len(name)
+		}
+	}
+	if best == nil {
+		return nil, text
+	}
+	if bareSwitch(rest) {
+		rest = ""
+	}
+	return best, rest
+}
+
+// switchWords are what a message that only names a township may hold
+// besides the name.
+var switchWords = []string{"切换到", "切换", "换到", "选择", "我们是", "我们在", "我住在", "我住", "我是", "我在", "在", "是",
+	"办事处", "街道", "乡", "镇", "的", "人", "呢", "啊"}
+
+// bareSwitch reports whether s holds nothing but switch words, spaces and
+// punctuation.
+func bareSwitch(s string) bool {
+	for _, w := range switchWords {
+		s = strings.ReplaceAll(s, w, "")
+	}
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) == ""
 }
 
 // Township returns the township called name (with or without its 乡/镇/街道

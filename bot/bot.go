@@ -141,8 +141,14 @@ func (b *Bot) Answer(ctx context.Context, q Question) (*Answer, error) {
 	key := sessionKey(q)
 	sess, _, _ := b.opts.Sessions.Get(ctx, key)
 	name := q.Township
+	switchOnly := false
 	if name == "" {
 		name = sess.Township
+		// One bot for several townships: a message that names one
+		// answers from it, and the next ones too.
+		if mt, rest := cat.lib.Mentioned(q.Text); mt != nil {
+			name, switchOnly = mt.Name, rest == ""
+		}
 	}
 	t := cat.lib.Township(name)
 	if t == nil {
@@ -161,7 +167,12 @@ func (b *Bot) Answer(ctx context.Context, q Question) (*Answer, error) {
 	}
 
 	c := conv{b: b, cat: cat, t: t, q: q, sess: sess}
-	a := c.respond(ctx)
+	var a *Answer
+	if switchOnly {
+		a = &Answer{Decision: DecideHelp, Text: render(q.Channel, "好的，已切换到"+t.Name+"。请直接提问，例如：办残疾证找谁。")}
+	} else {
+		a = c.respond(ctx)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -202,8 +213,8 @@ func (b *Bot) recordFeedback(q Question, sess Session, useful bool, reason strin
 // Welcome is the greeting for a new follower or a new chat: what the bot is
 // and how to ask.
 func (b *Bot) Welcome(ch Channel) string {
-	t := b.cat.Load().lib.Townships[0]
-	return render(ch, helpText(t, b.opts.Hotline, true))
+	lib := b.cat.Load().lib
+	return render(ch, helpText(lib, lib.Townships[0], b.opts.Hotline, true))
 }
 
 func sessionKey(q Question) string { return string(q.Channel) + ":" + q.User }
@@ -234,7 +245,7 @@ func (c *conv) respond(ctx context.Context) *Answer {
 	cmd := command(text)
 	switch {
 	case cmd == "help":
-		return &Answer{Decision: DecideHelp, Text: render(c.q.Channel, helpText(c.t, c.b.opts.Hotline, false))}
+		return &Answer{Decision: DecideHelp, Text: render(c.q.Channel, helpText(c.cat.lib, c.t, c.b.opts.Hotline, false))}
 	case cmd == "more":
 		return c.more()
 	case cmd == "useful" || cmd == "useless":

@@ -243,3 +243,60 @@ func TestUnknownTownship(t *testing.T) {
 		t.Error("New accepted a township without a ranker")
 	}
 }
+
+// One bot for several townships: naming a township switches to it (and
+// the session remembers it), a question that names one is answered from
+// it, a short name inside a question does not switch, and the help lists
+// them.
+func TestSeveralTownships(t *testing.T) {
+	lib := testLibrary()
+	other := &Township{Name: "平江街道", City: "姑苏区", Items: []*Item{
+		{Ref: "B1", Kind: Basic, Seq: 1, Category: "社区治理", Name: "社区网格化管理"},
+	}}
+	lib.Townships = append(lib.Townships, other)
+	first := tableRanker{"低保": hits(10, Hit{Ref: "C1", Score: 8})}
+	second := tableRanker{"低保": hits(10, Hit{Ref: "B1", Score: 8}), "平江街道低保": hits(10, Hit{Ref: "B1", Score: 8})}
+	b, err := New(lib, map[string]Ranker{"测试乡": first, "平江街道": second}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ask := func(user, text string) *Answer {
+		t.Helper()
+		a, err := b.Answer(ctx, Question{Channel: WeChat, User: user, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	if a := ask("u1", "低保"); a.Township.Name != "测试乡" || a.Refs()[0] != "C1" {
+		t.Errorf("before switching: %s %v, want 测试乡 C1", a.Township.Name, a.Refs())
+	}
+	for _, msg := range []string{"平江街道", "切换到平江", "我是平江街道的", "平江"} {
+		a := ask("u2"+msg, msg)
+		if a.Township.Name != "平江街道" || a.Decision != DecideHelp || !strings.Contains(a.Text, "已切换到平江街道") {
+			t.Errorf("%q: %s %s %q, want a switch to 平江街道", msg, a.Township.Name, a.Decision, a.Text)
+		}
+		if a := ask("u2"+msg, "低保"); a.Township.Name != "平江街道" || a.Refs()[0] != "B1" {
+			t.Errorf("after %q: %s %v, want 平江街道 B1", msg, a.Township.Name, a.Refs())
+		}
+	}
+	if a := ask("u3", "平江街道低保"); a.Township.Name != "平江街道" || a.Decision != DecideAnswer || a.Refs()[0] != "B1" {
+		t.Errorf("question naming the township: %s %s %v", a.Township.Name, a.Decision, a.Refs())
+	}
+	if a := ask("u4", "平江低保"); a.Township.Name != "测试乡" {
+		t.Errorf("a short name inside a question switched to %s", a.Township.Name)
+	}
+	help := ask("u5", "帮助").Text
+	if !strings.Contains(help, "测试乡、平江街道") || !strings.Contains(help, "现在查询的是测试乡") {
+		t.Errorf("help does not list the townships:\n%s", help)
+	}
+	if w := b.Welcome(WeChat); !strings.Contains(w, "平江街道") {
+		t.Errorf("welcome does not list the townships:\n%s", w)
+	}
+	// With one township, a name is just words of the question.
+	single := newTestBot(t, tableRanker{"测试乡": hits(10, Hit{Ref: "C1", Score: 8})}, Options{})
+	if a, _ := single.Answer(ctx, Question{Channel: WeChat, User: "u", Text: "测试乡"}); a.Decision != DecideAnswer {
+		t.Errorf("one township: %q answered %s", "测试乡", a.Decision)
+	}
+}

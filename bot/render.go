@@ -255,12 +255,28 @@ func responsibleShort(t *Township, it *Item) string {
 }
 
 // helpText is the help and welcome message.
-func helpText(t *Township, hotline string, welcome bool) string {
+func helpText(lib *Library, t *Township, hotline string, welcome bool) string {
 	var sb strings.Builder
-	if welcome {
+	several := lib != nil && len(lib.Townships) > 1
+	switch {
+	case welcome && several:
+		sb.WriteString("您好！这里是乡镇（街道）履职事项问答。")
+	case welcome:
 		sb.WriteString("您好！这里是" + t.Name + "履职事项问答。")
-	} else {
+	default:
 		sb.WriteString("您好！")
+	}
+	if several {
+		// Name them all when they fit on a screen.
+		var names []string
+		for _, tw := range lib.Townships {
+			names = append(names, tw.Name)
+		}
+		list := strings.Join(names, "、")
+		if len(names) > 12 {
+			list = strings.Join(names[:12], "、") + "等"
+		}
+		sb.WriteString("本号可查询" + list + "的事项，现在查询的是" + t.Name + "；发送乡镇（街道）名称即可切换。\n")
 	}
 	sb.WriteString("直接用一句话问我“这件事谁管、怎么办”，例如：\n")
 	sb.WriteString("· 办残疾证找谁\n· 我爸80多了听说有补贴\n· 邻居家狗咬人了\n· 人社局管哪些事\n")
