@@ -146,7 +146,91 @@ func (a *Analyzer) analyze(text string, memo *chunkMemo) []string {
 	for i, t := range s.terms {
 		out[i] = t.text
 	}
+	return a.parenReadings(out, text)
+}
+
+// maxParenRunes bounds the words in parentheses that parenReadings reads
+// as an alternative to the characters before them, and the context taken
+// on each side.
+const maxParenRunes = 4
+
+// parenReadings appends to out the words that the two readings of a
+// parenthesised alternative inside a phrase make: 医疗（养老）保险 means
+// 医疗保险 and 养老保险, 村（居）民委员会 村民委员会 and 居民委员会. The
+// text as written breaks at each parenthesis, and neither reading's words
+// would be found. The alternative must be one to four Han characters
+// between Han characters; only the words that span the join are added
+// (医疗保险, 养老保险), the others being the text's own already.
+func (a *Analyzer) parenReadings(out []string, text string) []string {
+	if !strings.ContainsAny(text, "(（") {
+		return out
+	}
+	rs := []rune(text)
+	for i := 1; i < len(rs); i++ {
+		if rs[i] != '（' && rs[i] != '(' || !isHan(rs[i-1]) {
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && j-i-1 <= maxParenRunes && isHan(rs[j]) {
+			j++
+		}
+		n := j - i - 1 // the alternative is rs[i+1:j]
+		if n == 0 || n > maxParenRunes || j+1 >= len(rs) || rs[j] != '）' && rs[j] != ')' || !isHan(rs[j+1]) {
+			continue
+		}
+		before := hanTail(rs[:i], maxParenRunes)
+		after := hanHead(rs[j+1:], maxParenRunes)
+		alt := string(rs[i+1 : j])
+		out = a.joinWords(out, before, after)                       // 医疗保险
+		out = a.joinWords(out, alt, after)                          // 养老保险
+		if k := len([]rune(before)) - n; k > 0 && len(before) > 0 { // 和职工养老
+			out = a.joinWords(out, string([]rune(before)[:k]), alt)
+		}
+	}
 	return out
+}
+
+// joinWords appends to out the words of left+right that neither left nor
+// right has on its own: those that span the join.
+func (a *Analyzer) joinWords(out []string, left, right string) []string {
+	if left == "" || right == "" {
+		return out
+	}
+	own := map[string]int{}
+	for _, t := range a.Analyze(left) {
+		own[t]++
+	}
+	for _, t := range a.Analyze(right) {
+		own[t]++
+	}
+	for _, t := range a.Analyze(left + right) {
+		if own[t] > 0 {
+			own[t]--
+			continue
+		}
+		if utf8.RuneCountInString(t) >= 2 && a.isWord(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// hanTail returns the last Han characters of rs, at most n.
+func hanTail(rs []rune, n int) string {
+	i := len(rs)
+	for i > 0 && len(rs)-i < n && isHan(rs[i-1]) {
+		i--
+	}
+	return string(rs[i:])
+}
+
+// hanHead returns the first Han characters of rs, at most n.
+func hanHead(rs []rune, n int) string {
+	i := 0
+	for i < len(rs) && i < n && isHan(rs[i]) {
+		i++
+	}
+	return string(rs[:i])
 }
 
 // termKind says how a term came out of segmentation.

@@ -28,6 +28,8 @@
 //     with their parts.
 //  5. Characters that segmentation left alone, words outside the
 //     dictionary, also yield the bigrams of each run (赋码).
+//  6. A document's parenthesised alternative inside a phrase is read both
+//     ways: 医疗（养老）保险 also yields 医疗保险 and 养老保险.
 //
 // Analyzer.Analyze returns the terms of a document. A question gets more
 // (Index.Search): its terms are grouped into concepts, each with
@@ -37,13 +39,20 @@
 //   - the synonym table's official wording for a colloquial phrase found in
 //     the normalised text (房子快塌了 → 危房, 住房安全) or a word of the
 //     question (狗 → 犬只), at weight Params.Synonym: lower than the
-//     person's own words, which stay the first alternative;
+//     person's own words, which stay the first alternative. A phrase
+//     must not start within a word of the question's cut and end beyond
+//     it (村医 is not found in 农村医保). An entry none of whose official
+//     terms any document has (信用卡 => 信用卡) stands for itself: the
+//     group is that unlisted matter alone, its parts (信用) score nothing
+//     and it counts toward Max as a word no document has;
 //   - for a run of lone characters that no document has (宅急地, 高零), the
 //     index's dictionary words with the same folded pinyin (zh/z, ch/c,
 //     sh/s, -ng/-n) that differ in one character: 宅基地, 高龄, at weight
-//     Params.Fuzzy. The readings are go-pinyin's, compiled into pinyin.bin
-//     (see ./internal/pinyingen): go-pinyin's own table costs ~20 ms and
-//     2 MB at every start.
+//     Params.Fuzzy; failing that, for a whole run, a phrase of the synonym
+//     table that sounds the same and differs in one character (低包 →
+//     低保), with its official wording. The readings are go-pinyin's,
+//     compiled into pinyin.bin (see ./internal/pinyingen): go-pinyin's own
+//     table costs ~20 ms and 2 MB at every start.
 //
 // # The compact dictionary
 //
@@ -76,7 +85,9 @@
 // hit's score exactly. Result.Max is the score of a document that would
 // match every concept of the question as well as the best document does; a
 // caller decides between answering, offering a choice and abstaining by the
-// share of Max the best hits reach.
+// share of Max the best hits reach. In Max, the overlapping bigrams of a
+// run of three or more lone characters that no document has count half
+// each: every character is in two of them.
 //
 // An Analyzer and an Index are read-only once built and safe for concurrent
 // use.

@@ -141,6 +141,9 @@ type Index struct {
 	unknown  float64 // what a term no document has counts toward Max
 
 	pinyin map[string][]int32 // folded pinyin key → term ids
+	// synPinyin: folded pinyin key → the synonym table's colloquial
+	// phrases (低保), for typos of words no document has.
+	synPinyin map[string][]string
 
 	scratch sync.Pool
 }
@@ -305,6 +308,20 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 			ix.pinyin[k] = append(ix.pinyin[k], id)
 		}
 	}
+	if a.syn != nil {
+		ix.synPinyin = make(map[string][]string)
+		for p := range a.syn.byFrom {
+			if n := utf8.RuneCountInString(p); n < 2 || n > 8 || !allHan(p) {
+				continue
+			}
+			if k := pinyinKey(p); k != "" {
+				ix.synPinyin[k] = append(ix.synPinyin[k], p)
+			}
+		}
+		for _, ps := range ix.synPinyin {
+			slices.Sort(ps)
+		}
+	}
 	for _, ids := range ix.pinyin {
 		// Most widely used first, so that a capped list keeps the best.
 		slices.SortFunc(ids, func(x, y int32) int {
@@ -373,6 +390,7 @@ func (ix *Index) resolve(q *query) {
 			}
 		}
 	}
+	ix.standAlone(q)
 	if ix.p.Fuzzy == 0 {
 		return
 	}
@@ -439,8 +457,18 @@ func (ix *Index) resolveRun(q *query, r run) {
 		}
 		var idsBuf [maxFuzzy]int32
 		ids := ix.sounds(idsBuf[:0], text)
+		var synAlts []qalt
 		if len(ids) == 0 {
-			continue
+			// No index term sounds like it: perhaps a colloquial phrase of
+			// the table does (低包 for 低保), which says what it means. Only
+			// for a whole run: the table's many short phrases sound like
+			// parts of longer words too (雪压 in 血压高).
+			if w.left || w.i > 0 || w.j < k {
+				continue
+			}
+			if synAlts = ix.soundsInTable(text); synAlts == nil {
+				continue
+			}
 		}
 		// The person's terms inside the window leave their own groups (and
 		// their synonyms: 鸡 means nothing in 宅鸡地) for the new group's
@@ -467,6 +495,7 @@ func (ix *Index) resolveRun(q *query, r run) {
 		for _, id := range ids {
 			g.expand(qalt{{text: ix.termText(id), w: ix.p.Fuzzy, id: id}})
 		}
+		g.expand(synAlts...)
 		q.groups = append(q.groups, g)
 		for i := w.i; i < w.j; i++ {
 			used[i] = true
@@ -521,3 +550,66 @@ func (ix *Index) termID(t string) int32 {
 }
 
 func (ix *Index) termText(id int32) string { return ix.texts[id] }
+
+// standAlone applies the table's entries that stand for themselves: an
+// entry none of whose official terms any document has (信用卡 => 信用卡,
+// 话费 => 话费) names a matter the documents do not cover. Its group is
+// then that matter alone, a term no document has: the words inside the
+// phrase and their parts (信用 in 信用卡) score nothing, and the matter
+// counts toward Result.Max as an unknown word, so that the best document
+// reaches a small share of it.
+func (ix *Index) standAlone(q *query) {
+	for gi := range q.groups {
+		g := &q.groups[gi]
+		if g.exp == 0 {
+			continue
+		}
+		dead := true
+		for _, alt := range g.alts[g.exp:] {
+			for _, t := range alt {
+				dead = dead && t.id < 0
+			}
+		}
+		if !dead {
+			continue
+		}
+		alt := slices.Clone(g.alts[g.exp])
+		for i := range alt {
+			alt[i].w = 1
+		}
+		g.alts = []qalt{alt}
+		g.exp = 0
+	}
+}
+
+// soundsInTable returns the expansions of the synonym table's colloquial
+// phrase that sounds like text and differs from it in one character, with
+// their index term ids, at the weight of a synonym times Params.Fuzzy; nil
+// when there is none, or when no document has any of its terms.
+func (ix *Index) soundsInTable(text []byte) []qalt {
+	var keyBuf [64]byte
+	key, ok := appendPinyinKey(keyBuf[:0], text)
+	if !ok {
+		return nil
+	}
+	for _, p := range ix.synPinyin[string(key)] {
+		if !oneApart(p, string(text)) {
+			continue
+		}
+		var alts []qalt
+		known := false
+		for _, alt := range ix.a.syn.Lookup(p) {
+			w := ix.p.Fuzzy * ix.p.Synonym / math.Sqrt(float64(len(alt)))
+			qa := make(qalt, len(alt))
+			for i, t := range alt {
+				qa[i] = qterm{text: t, w: w, id: ix.termID(t)}
+				known = known || qa[i].id >= 0
+			}
+			alts = append(alts, qa)
+		}
+		if known {
+			return alts
+		}
+	}
+	return nil
+}

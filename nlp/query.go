@@ -35,6 +35,9 @@ type qgroup struct {
 	// 0 when there is none. Alternatives before it are the person's words
 	// and their parts.
 	exp int
+	// overlap marks the bigram of a run of three or more single characters:
+	// it shares a character with a neighbouring bigram.
+	overlap bool
 }
 
 // expand appends expansions to g.
@@ -70,12 +73,12 @@ func (a *Analyzer) analyzeQuery(text string, p *Params) query {
 // analyzeNormalized is analyzeQuery of normalize(text, true).
 func (a *Analyzer) analyzeNormalized(norm string, p *Params) query {
 	var q query
-	var ms []synMatch
-	if a.syn != nil {
-		ms = a.syn.matchText(make([]synMatch, 0, 4), norm)
-	}
 	s := a.getSegmentation()
 	defer a.putSegmentation(s)
+	var ms []synMatch
+	if a.syn != nil {
+		ms = a.syn.matchText(make([]synMatch, 0, 4), norm, a.wordEnds(norm, &s.sc))
+	}
 	a.segment(s, a.fillers.cut(norm))
 	if len(s.runs) > 0 {
 		q.runs = slices.Clone(s.runs) // s goes back to the pool
@@ -224,13 +227,68 @@ func (a *Analyzer) analyzeNormalized(norm string, p *Params) query {
 		}
 	}
 	if p.Bigram > 0 {
-		for _, t := range bigrams {
+		for i, t := range bigrams {
 			if !taken[t.text] {
-				q.groups = append(q.groups, qgroup{alts: []qalt{{{text: t.text, w: p.Bigram}}}})
+				q.groups = append(q.groups, qgroup{
+					alts:    []qalt{{{text: t.text, w: p.Bigram}}},
+					overlap: overlaps(bigrams, i),
+				})
 			}
 		}
 	}
 	return q
+}
+
+// overlaps reports whether bigram bs[i] shares a character with a
+// neighbouring bigram of bs: its first character ends another, or its last
+// starts another.
+func overlaps(bs []term, i int) bool {
+	first, n := utf8.DecodeRuneInString(bs[i].text)
+	last, _ := utf8.DecodeRuneInString(bs[i].text[n:])
+	for j, u := range bs {
+		if j == i {
+			continue
+		}
+		a, m := utf8.DecodeRuneInString(u.text)
+		b, _ := utf8.DecodeRuneInString(u.text[m:])
+		if b == first || a == last {
+			return true
+		}
+	}
+	return false
+}
+
+// wordEnds returns, for each byte offset of normalised text that falls
+// strictly within a word of two or more characters of its cut (gse's Cut,
+// without the search mode's parts), the end of that word, and 0 for other
+// offsets; nil when there is no such offset. 农村医保 is cut 农村 医保: the
+// offset between 村 and 医 is at a boundary, the one between 农 and 村
+// within 农村.
+func (a *Analyzer) wordEnds(text string, sc *segScratch) []int {
+	var ends []int
+	for start := 0; start < len(text); {
+		end := start
+		for end < len(text) && text[end] != ' ' && text[end] != '\n' {
+			end++
+		}
+		if end > start {
+			a.seg.cut(text[start:end], sc)
+			for k := 0; k < len(sc.words); k += 2 {
+				from, to := sc.words[k], sc.words[k+1]
+				if a.stop[text[start+sc.offs[from]:start+sc.offs[to]]] {
+					continue // 的话 in 我的话费: a function word binds nothing
+				}
+				for x := from + 1; x < to; x++ {
+					if ends == nil {
+						ends = make([]int, len(text)+1)
+					}
+					ends[start+sc.offs[x]] = start + sc.offs[to]
+				}
+			}
+		}
+		start = end + 1
+	}
+	return ends
 }
 
 // seenBefore reports whether a term of ts has the text t.

@@ -291,6 +291,12 @@ func (ix *Index) max(q *query) float64 {
 				}
 			}
 		}
+		// Overlapping bigrams of a run no document has count each
+		// character twice: each counts half.
+		unknown := ix.unknown
+		if g.overlap {
+			unknown /= 2
+		}
 		best := 0.0
 		for ai, alt := range g.alts {
 			v := 0.0
@@ -299,7 +305,7 @@ func (ix *Index) max(q *query) float64 {
 				case t.id >= 0:
 					v += t.w * ix.best[t.id]
 				case ai == 0 && !explained:
-					v += t.w * ix.unknown
+					v += t.w * unknown
 				}
 			}
 			best = max(best, v)

@@ -119,7 +119,7 @@ func TestMatchText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		for _, m := range s.matchText(nil, tt.text) {
+		for _, m := range s.matchText(nil, tt.text, nil) {
 			got = append(got, m.phrase)
 		}
 		if !reflect.DeepEqual(got, tt.want) {

@@ -1,0 +1,75 @@
+package nlp
+
+import (
+	"slices"
+	"testing"
+)
+
+// qualityIndex is a small index for the matching rules that keep unrelated
+// questions from scoring: phrases on word boundaries, entries that stand
+// for themselves, parenthesised alternatives, and typos of table phrases.
+func qualityIndex(t *testing.T) *Index {
+	t.Helper()
+	a := mustAnalyzer(t, "信用卡 => 信用卡\n村医 => 村卫生室\n低保 => 生活困难 低收入\n",
+		"村卫生室", "社会信用体系")
+	docs := []Doc{
+		{ID: "S1", Fields: map[string]string{"name": "社会信用体系建设工作"}},
+		{ID: "S2", Fields: map[string]string{"name": "负责城乡居民和职工医疗（养老）保险政策宣传、参保缴费"}},
+		{ID: "S3", Fields: map[string]string{"name": "标准化村卫生室建设工作"}},
+		{ID: "S4", Fields: map[string]string{"name": "负责生活困难、低收入群体的摸排、申请受理"}},
+	}
+	return NewIndex(a, []Field{{Name: "name", Weight: 1}}, docs, Params{})
+}
+
+func hasHit(r Result, id string) bool {
+	return slices.Contains(hitIDs(r), id)
+}
+
+func TestStandAloneEntry(t *testing.T) {
+	ix := qualityIndex(t)
+	if r := ix.Search("信用卡还款逾期了", 0); hasHit(r, "S1") {
+		t.Errorf("信用卡 scored its part 信用: %v", hitIDs(r))
+	}
+	if r := ix.Search("社会信用", 0); !hasHit(r, "S1") {
+		t.Errorf("社会信用: %v, want S1", hitIDs(r))
+	}
+}
+
+func TestPhraseOnWordBoundaries(t *testing.T) {
+	ix := qualityIndex(t)
+	if r := ix.Search("农村医保", 0); hasHit(r, "S3") {
+		t.Errorf("村医 matched inside 农村医保: %v", hitIDs(r))
+	}
+	if r := ix.Search("找村医看病", 0); !hasHit(r, "S3") {
+		t.Errorf("村医: %v, want S3", hitIDs(r))
+	}
+}
+
+func TestParenReadings(t *testing.T) {
+	ix := qualityIndex(t)
+	terms := ix.a.Analyze("负责城乡居民和职工医疗（养老）保险政策宣传")
+	for _, w := range []string{"医疗保险", "养老保险"} {
+		if !slices.Contains(terms, w) {
+			t.Errorf("Analyze: no %s in %q", w, terms)
+		}
+	}
+	if r := ix.Search("养老保险", 0); len(r.Hits) == 0 || r.Hits[0].ID != "S2" {
+		t.Errorf("养老保险: %v, want S2 first", hitIDs(r))
+	}
+}
+
+func TestTypoOfTablePhrase(t *testing.T) {
+	ix := qualityIndex(t)
+	if r := ix.Search("低包", 0); len(r.Hits) == 0 || r.Hits[0].ID != "S4" {
+		t.Errorf("低包: %v, want S4 (低保)", hitIDs(r))
+	}
+}
+
+func TestOverlappingBigrams(t *testing.T) {
+	bs := []term{{"甲乙", kindBigram}, {"乙丙", kindBigram}, {"丁戊", kindBigram}}
+	for i, want := range []bool{true, true, false} {
+		if got := overlaps(bs, i); got != want {
+			t.Errorf("overlaps(%s) = %v, want %v", bs[i].text, got, want)
+		}
+	}
+}
