@@ -69,6 +69,41 @@ func TestConsole(t *testing.T) {
 	t.Run("SharedLink", func(t *testing.T) { testSharedLink(t, openPage(t, browser, 1280, 800), srv) })
 	t.Run("Phone", func(t *testing.T) { testPhone(t, openPage(t, browser, 390, 844), srv) })
 	t.Run("Report", func(t *testing.T) { testReport(t, openPage(t, browser, 1280, 800), srv) })
+	t.Run("Townships", func(t *testing.T) {
+		two := newServer(t, filepath.Join("..", "..", "seeds", "yining-kaerdun.txt"),
+			filepath.Join("..", "..", "seeds", "testdata", "other", "gusu-pingjiang.md"))
+		testTownships(t, openPage(t, browser, 1280, 800), two)
+	})
+}
+
+// testTownships: with two townships, the header offers a selector; after
+// choosing the second, questions and lists are that township's.
+func testTownships(t *testing.T, p *page, srv *server) {
+	lib := srv.bot.Library()
+	if len(lib.Townships) != 2 {
+		t.Fatalf("loaded %d townships, want 2", len(lib.Townships))
+	}
+	second := lib.Townships[1]
+	p.do(chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("q")))
+	opts := p.waitText("the township selector", `[...document.querySelectorAll('#town-select option')].map(o => o.value).join(',')`)
+	if opts != lib.Townships[0].Name+","+second.Name {
+		p.fail("selector offers %q", opts)
+	}
+	p.do(chromedp.SetValue(chromedp.ID("town-select"), second.Name))
+	p.eval(`document.getElementById('town-select').dispatchEvent(new Event('change')), ''`)
+	const q = "老旧小区改造找谁"
+	p.do(chromedp.SendKeys(chromedp.ID("q"), q+"\n"))
+	reply := p.waitText("the answer bubble", lastBotBubble)
+	if !strings.Contains(reply, "城镇老旧小区改造") || !strings.Contains(reply, second.Name) {
+		p.fail("reply to %s after choosing %s = %q, want its item", q, second.Name, reply)
+	}
+	p.do(chromedp.Navigate(srv.URL + "/#/browse"))
+	p.waitText("the second township's list", `document.querySelector('#list .rows a') ? 'ok' : ''`)
+	names := p.eval(`document.getElementById('list').innerText`)
+	if !strings.Contains(names, second.Items[0].Name) {
+		p.fail("list after choosing %s lacks %q:\n%s", second.Name, second.Items[0].Name, names)
+	}
+	p.shot("townships")
 }
 
 // testAssets checks what the browser tests cannot see: headers, sizes and
@@ -334,7 +369,7 @@ type server struct {
 	adminOn atomic.Bool
 }
 
-func newServer(t *testing.T) *server {
+func newServer(t *testing.T, documents ...string) *server {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -351,7 +386,7 @@ func newServer(t *testing.T) *server {
 		return ""
 	}})
 	t.Cleanup(func() { w.Close() })
-	b, _, err = app.NewBot(bot.Options{Recorder: w}, "")
+	b, _, err = app.NewBot(bot.Options{Recorder: w}, "", documents...)
 	if err != nil {
 		t.Fatal(err)
 	}

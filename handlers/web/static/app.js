@@ -323,12 +323,33 @@
     if (!itemsLoading) {
       const q = state.township ? '?township=' + encodeURIComponent(state.township) : '';
       itemsLoading = api('api/items' + q).then((d) => {
+        if (!q && d && Array.isArray(d.townships)) townshipPicker(d.townships.map((t) => t.township || t.name).filter(Boolean));
         state.items = normalizeItems(d);
-        if (state.township) $('#township').textContent = state.township + ' · 工作台';
+        if (state.township && !$('#town-select')) $('#township').textContent = state.township + ' · 工作台';
         return state.items;
       }, (e) => { itemsLoading = null; throw e; });
     }
     return itemsLoading;
+  }
+
+  // With several townships, a selector in the header switches the console
+  // (questions and lists) to another; the choice is kept for the session.
+  function townshipPicker(names) {
+    if (names.length < 2 || $('#town-select')) return;
+    const saved = load('dutybot.township');
+    if (saved && names.includes(saved)) state.township = saved;
+    if (!names.includes(state.township)) state.township = names[0];
+    const sel = h('select', { id: 'town-select', class: 'town', 'aria-label': '乡镇（街道）', onchange: () => {
+      state.township = sel.value;
+      state.items = null;
+      state.itemCache = {};
+      state.category = '';
+      itemsLoading = null;
+      save('dutybot.township', sel.value);
+      route();
+    } }, names.map((n) => h('option', { value: n, text: n })));
+    sel.value = state.township;
+    $('#township').replaceChildren(sel, ' · 工作台');
   }
 
   const kindTabs = Array.from(document.querySelectorAll('#kinds [role="tab"]'));
