@@ -270,6 +270,11 @@ func (c *conv) respond(ctx context.Context) *Answer {
 		}
 		return &Answer{Decision: DecideChoice, Text: fmt.Sprintf("请回复 1 到 %d 之间的序号，或直接重新提问。", len(c.sess.Choices))}
 	}
+	if _, ok := pick(text); ok || isNumber(text) {
+		// A number with no choice to pick from (it expired, or was
+		// never offered) is not a question.
+		return &Answer{Decision: DecideHelp, Text: render(c.q.Channel, "现在没有待选择的事项。请直接用一句话提问，例如：办残疾证找谁。回复“帮助”查看用法。")}
+	}
 	if it := c.t.Item(text); it != nil && looksLikeRef(text) {
 		return c.answerItems(DecideAnswer, []*Item{it}, nil, nil)
 	}
@@ -571,6 +576,20 @@ func command(text string) string {
 }
 
 // pick reads a numbered choice: 1, ２, 第2个, 选3.
+// isNumber reports whether text is only digits (ASCII or full-width).
+func isNumber(text string) bool {
+	t := strings.TrimSpace(text)
+	if t == "" {
+		return false
+	}
+	for _, r := range t {
+		if !(r >= '0' && r <= '9' || r >= '０' && r <= '９') {
+			return false
+		}
+	}
+	return true
+}
+
 func pick(text string) (int, bool) {
 	t := strings.TrimSpace(text)
 	for _, p := range []string{"第", "选", "选择"} {

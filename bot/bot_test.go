@@ -300,3 +300,18 @@ func TestSeveralTownships(t *testing.T) {
 		t.Errorf("one township: %q answered %s", "测试乡", a.Decision)
 	}
 }
+
+// A number with no choice pending is not a question: it must not be
+// matched against the items (a step may well hold that number).
+func TestNumberWithoutChoice(t *testing.T) {
+	b := newTestBot(t, tableRanker{"1": hits(10, Hit{Ref: "C1", Score: 8}), "12": hits(10, Hit{Ref: "C1", Score: 8})}, Options{})
+	for _, msg := range []string{"1", "第二个", "12", "３"} {
+		a, err := b.Answer(context.Background(), Question{Channel: WeChat, User: "fresh" + msg, Text: msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Decision != DecideHelp || !strings.Contains(a.Text, "没有待选择") {
+			t.Errorf("%q with no choice pending: %s %q", msg, a.Decision, a.Text)
+		}
+	}
+}
