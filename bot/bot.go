@@ -362,6 +362,10 @@ func (c *conv) answerItems(d Decision, items []*Item, cands []Candidate, terms [
 		}
 		sb.WriteString(itemText(c.t, it, c.q.Channel))
 	}
+	if len(items) == 1 && items[0].NoLongerDone() {
+		// Nobody does it any more: say where to ask instead.
+		sb.WriteString("\n如有疑问，请拨打 " + c.b.opts.Hotline + " 政务服务便民热线。")
+	}
 	c.remember(a, "", sb.String())
 	return a
 }

@@ -315,3 +315,22 @@ func TestNumberWithoutChoice(t *testing.T) {
 		}
 	}
 }
+
+// A matter no longer done by anyone points to the hotline.
+func TestNoLongerDoneHotline(t *testing.T) {
+	b := newTestBot(t, tableRanker{"单身证明": hits(10, Hit{Ref: "R1", Score: 8}), "工伤": hits(10, Hit{Ref: "R2", Score: 8})},
+		Options{Hotline: "12345"})
+	ask := func(q string) string {
+		a, err := b.Answer(context.Background(), Question{Channel: WeChat, User: "u" + q, Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Text
+	}
+	if got := ask("单身证明"); !strings.Contains(got, "不再开展") || !strings.Contains(got, "拨打 12345") {
+		t.Errorf("no longer done: %q, want the hotline", got)
+	}
+	if got := ask("工伤"); strings.Contains(got, "12345") {
+		t.Errorf("taken back by a body: %q, want that body, not the hotline", got)
+	}
+}
