@@ -44,6 +44,11 @@ type Params struct {
 	// synonym table knows them), and Bigram of two such neighbours, the
 	// fallback for words outside the dictionary (default 0.5).
 	Single, Bigram float64
+	// Known is the weight of a lone character of the question that the
+	// synonym table knows (狗, 占), matched as itself (default 0.5; its
+	// expansions weigh Synonym as usual). In the documents a lone
+	// character is mostly a piece of a word (占 in 征占用).
+	Known float64
 	// Unknown is how much a word of the question that no document has
 	// counts toward Result.Max, relative to a typical word found in one
 	// document (default 1.5: a word the list lacks says more about the
@@ -54,7 +59,7 @@ type Params struct {
 
 // DefaultParams returns the default ranking parameters.
 func DefaultParams() Params {
-	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Unknown: 1.5}
+	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Known: 0.5, Unknown: 1.5}
 }
 
 func (p Params) withDefaults() Params {
@@ -75,6 +80,7 @@ func (p Params) withDefaults() Params {
 	def(&p.Fuzzy, d.Fuzzy)
 	def(&p.Single, d.Single)
 	def(&p.Bigram, d.Bigram)
+	def(&p.Known, d.Known)
 	def(&p.Unknown, d.Unknown)
 	return p
 }

@@ -77,7 +77,17 @@ func (a *Analyzer) analyzeNormalized(norm string, p *Params) query {
 	defer a.putSegmentation(s)
 	var ms []synMatch
 	if a.syn != nil {
-		ms = a.syn.matchText(make([]synMatch, 0, 4), norm, a.wordEnds(norm, &s.sc))
+		var ends []int
+		done := false
+		ms = a.syn.matchText(make([]synMatch, 0, 4), norm, func(i int) int {
+			if !done {
+				ends, done = a.wordEnds(norm, &s.sc), true
+			}
+			if ends == nil {
+				return 0
+			}
+			return ends[i]
+		})
 	}
 	a.segment(s, a.fillers.cut(norm))
 	if len(s.runs) > 0 {
@@ -214,8 +224,11 @@ func (a *Analyzer) analyzeNormalized(norm string, p *Params) query {
 		}
 		if e, ok := a.syn.matchWord(t.text); ok {
 			// A character the table knows is a word (狗), whatever the
-			// weight of lone characters.
-			g := qgroup{alts: []qalt{{{text: t.text, w: 1}}}}
+			// weight of lone characters; but the documents' own lone
+			// characters are mostly pieces of longer words (占 of 征占用),
+			// so the character itself counts Params.Known and the table's
+			// words (侵占, 占用) carry the meaning.
+			g := qgroup{alts: []qalt{{{text: t.text, w: p.Known}}}}
 			g.expand(synAlts(e)...)
 			q.groups = append(q.groups, g)
 		} else if p.Single > 0 {

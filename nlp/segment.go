@@ -31,6 +31,10 @@ import (
 type segmenter struct {
 	t    trie[float64] // words and their frequencies as gse keeps them
 	logT float64       // log of gse's total frequency
+	// cost is, by trie node, log(freq) - logT of the word ending there:
+	// what the cut adds for the word, computed once rather than per word
+	// of every cut.
+	cost []float64
 }
 
 // load builds the dictionary from words in gse's insertion order with
@@ -81,6 +85,12 @@ func (s *segmenter) load(words []string, freq map[string]float64, pad float64) {
 	}
 	s.t.build(keys, freqs)
 	s.logT = math.Log(total)
+	s.cost = make([]float64, len(s.t.nodes))
+	for i, nd := range s.t.nodes {
+		if nd.val > 0 {
+			s.cost[i] = math.Log(nd.val) - s.logT
+		}
+	}
 }
 
 // freq returns the frequency of word w (0 when w is no word), and whether w
@@ -115,6 +125,12 @@ type segScratch struct {
 	routes []route // by rune
 	words  []int   // cut words as pairs of rune indexes [from, to)
 	out    []string
+
+	// The last text cut, by which segmenter, and the text returned: a
+	// question is cut twice, for the word ends of its phrases and for
+	// its terms, and the second cut of the same text is the first's.
+	lastIn, lastOut string
+	lastBy          *segmenter
 }
 
 // searchWords returns gse's CutSearch(text, false): the DAG cut without
@@ -165,6 +181,15 @@ func (s *segmenter) words(text string) []string {
 // cut computes the DAG cut of text into sc.words and returns text as gse
 // reads it (lower-cased), which sc.offs indexes.
 func (s *segmenter) cut(text string, sc *segScratch) string {
+	if sc.lastBy == s && text == sc.lastIn && text != "" {
+		return sc.lastOut
+	}
+	sc.lastBy, sc.lastIn = s, text
+	sc.lastOut = s.cutNew(text, sc)
+	return sc.lastOut
+}
+
+func (s *segmenter) cutNew(text string, sc *segScratch) string {
 	offs, runes := sc.offs[:0], sc.runes[:0]
 	cased := false // a rune that lower-casing might change
 	for i, r := range text {
@@ -201,7 +226,7 @@ func (s *segmenter) cut(text string, sc *segScratch) string {
 		for i, node := idx, start; node != 0; {
 			nd := &s.t.nodes[node]
 			if nd.val > 0 {
-				r := route{logp: math.Log(nd.val) - s.logT + rs[i+1].logp, end: i}
+				r := route{logp: s.cost[node] + rs[i+1].logp, end: i}
 				if !found || best.logp < r.logp || best.logp == r.logp && best.end < r.end {
 					best = r
 				}

@@ -197,24 +197,29 @@ type synMatch struct {
 
 // matchText finds the table's phrases of two or more characters in
 // normalised text, leftmost-longest and without overlaps, and appends them
-// to dst. wordEnd, when not nil, gives for a byte offset of text that falls
-// strictly within a word of the text's segmentation the end of that word,
-// and 0 for any other offset: a phrase that starts within a word must end
+// to dst. wordEnd, when not nil, returns for a byte offset of text that
+// falls strictly within a word of the text's segmentation the end of that
+// word, and 0 for any other offset: a phrase that starts within a word must end
 // within it too (村医 is no phrase of 农村医保, where it would start within
 // 农村 and end in 医保), and a shorter phrase at the same place is tried
 // instead. A phrase inside a word (检疫 in 动物检疫), or one that starts
 // at a word and ends within a later one (改厕 in 改厕所), is found.
-func (s *Synonyms) matchText(dst []synMatch, text string, wordEnd []int) []synMatch {
+func (s *Synonyms) matchText(dst []synMatch, text string, wordEnd func(i int) int) []synMatch {
 	if s == nil || len(s.entries) == 0 {
 		return dst
 	}
 	for i := 0; i < len(text); {
-		limit := len(text)
-		if wordEnd != nil && wordEnd[i] > 0 {
-			limit = wordEnd[i]
-		}
 		// The longest phrase of two runes or more (at most 32) here.
-		if end, v := s.phrases.longest(text[:limit], i, 2, 32); end >= 0 {
+		end, v := s.phrases.longest(text, i, 2, 32)
+		// One that starts inside a word must end within it: the word
+		// ends are asked for only then (a segmentation costs more than
+		// the matching).
+		if end >= 0 && wordEnd != nil && i > 0 && text[i-1] != ' ' {
+			if limit := wordEnd(i); limit > 0 && limit < end {
+				end, v = s.phrases.longest(text[:limit], i, 2, 32)
+			}
+		}
+		if end >= 0 {
 			dst = append(dst, synMatch{phrase: text[i:end], entry: int(v - 1)})
 			i = end
 			continue

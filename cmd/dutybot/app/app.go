@@ -128,6 +128,7 @@ func PlaceNames(lib *bot.Library) []string {
 type ranker struct {
 	ix    *nlp.Index
 	cache *rankCache
+	adj   adjuster
 }
 
 // NewRanker indexes a township's items. The bodies field carries every name
@@ -138,7 +139,11 @@ func NewRanker(an *nlp.Analyzer, t *bot.Township, dir *bot.Directory) bot.Ranker
 	for _, it := range t.Items {
 		docs = append(docs, nlp.Doc{ID: it.Ref, Fields: itemFields(it, dir)})
 	}
-	return &ranker{ix: nlp.NewIndex(an, Fields, docs, nlp.Params{K1: 1.2, B: 0.75}), cache: newRankCache(rankCacheSize)}
+	return &ranker{
+		ix:    nlp.NewIndex(an, Fields, docs, nlp.Params{K1: 1.2, B: 0.75}),
+		cache: newRankCache(rankCacheSize),
+		adj:   newAdjuster(docs, dir),
+	}
 }
 
 // Rank implements bot.Ranker. The Ranking of a question asked again (in
@@ -156,6 +161,7 @@ func (r *ranker) Rank(question string, limit int) bot.Ranking {
 
 func (r *ranker) rank(key string, limit int) bot.Ranking {
 	res := r.ix.SearchKey(key, limit)
+	r.adj.apply(&res, limit)
 	out := bot.Ranking{Terms: res.Terms, Max: res.Max, Hits: make([]bot.Hit, len(res.Hits))}
 	n := 0
 	for _, h := range res.Hits {

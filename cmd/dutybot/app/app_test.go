@@ -23,26 +23,35 @@ func mustBot(t testing.TB) *bot.Bot {
 
 // TestEvalFloor holds answer quality on the development questions (a copy
 // of ../shared/eval/dev.tsv, so that the test runs without ../shared) to the
-// figures the product promises, below what they are today (top-1 0.916,
+// figures the product promises, below what they are today (top-1 0.925,
 // top-3 0.981, NONE 12/13) by a margin.
 func TestEvalFloor(t *testing.T) {
-	evalFloor(t, "dev.tsv", 0.88, 0.96, 0.84)
+	evalFloor(t, "dev.tsv", 0.89, 0.96, 0.84)
 }
 
 // TestHeldoutFloor holds the figures on 258 questions written apart from
 // dev.tsv (other wordings, other items), below what they are today (top-1
-// 0.895, top-3 0.930, NONE 28/34) by a margin for tuning.
+// 0.899, top-3 0.934, NONE 29/34) by a margin for tuning.
 func TestHeldoutFloor(t *testing.T) {
-	evalFloor(t, "heldout.tsv", 0.86, 0.90, 0.75)
+	evalFloor(t, "heldout.tsv", 0.87, 0.90, 0.78)
 }
 
 // TestHeldout3Floor holds the figures on 124 questions written from the
 // item list alone (heldout3.tsv: villagers, grid workers, reclaimed items,
 // short queries, homophone typos, 16 unlisted matters), well below what
-// they are today (top-1 0.952, top-3 0.960, NONE 14/16): the synonym table
+// they are today (top-1 0.976, top-3 0.984, NONE 16/16): the synonym table
 // was extended for its misses, so the figures flatter the matcher.
 func TestHeldout3Floor(t *testing.T) {
-	evalFloor(t, "heldout3.tsv", 0.90, 0.92, 0.75)
+	evalFloor(t, "heldout3.tsv", 0.92, 0.94, 0.80)
+}
+
+// TestHeldout4Floor holds the figures on 89 questions written from the item
+// list alone (heldout4.tsv: matters named by a body's short name, money and
+// benefits, grid workers' official phrasing, 17 unlisted matters whose
+// words occur in passing in some item's steps), below what they are today
+// (top-1 0.899, top-3 0.944, NONE 12/17) by a margin.
+func TestHeldout4Floor(t *testing.T) {
+	evalFloor(t, "heldout4.tsv", 0.86, 0.90, 0.58)
 }
 
 func evalFloor(t *testing.T, name string, top1, top3, none float64) {
