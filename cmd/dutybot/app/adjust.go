@@ -73,10 +73,18 @@ func newAdjuster(docs []nlp.Doc, dir *bot.Directory) adjuster {
 		rest:       map[string]map[string]string{},
 		steps:      map[string]string{},
 	}
-	for _, d := range docs {
+	// Every field but the name and the category, normalised once.
+	norm := make([]map[string]string, len(docs))
+	for i, d := range docs {
+		norm[i] = map[string]string{}
+		for f, text := range d.Fields {
+			if f != "name" && f != "category" && text != "" {
+				norm[i][f] = nlp.Normalize(text)
+			}
+		}
 		var b strings.Builder
 		for _, f := range stepFields {
-			b.WriteString(nlp.Normalize(d.Fields[f]))
+			b.WriteString(norm[i][f])
 			b.WriteByte('\n')
 		}
 		a.steps[d.ID] = b.String()
@@ -105,17 +113,17 @@ func newAdjuster(docs []nlp.Doc, dir *bot.Directory) adjuster {
 			}
 		}
 	}
-	for _, d := range docs {
-		m := map[string]string{}
-		for f, text := range d.Fields {
-			if f == "name" || f == "category" || text == "" {
-				continue
-			}
-			t := nlp.Normalize(text)
-			for _, n := range a.names {
-				t = strings.ReplaceAll(t, n, " ")
-			}
-			m[f] = t
+	// One pass per field: at each place the longest name there is cut
+	// (the replacer tries its pairs in order, longest first).
+	pairs := make([]string, 0, 2*len(a.names))
+	for _, n := range a.names {
+		pairs = append(pairs, n, " ")
+	}
+	cut := strings.NewReplacer(pairs...)
+	for i, d := range docs {
+		m := make(map[string]string, len(norm[i]))
+		for f, text := range norm[i] {
+			m[f] = cut.Replace(text)
 		}
 		a.rest[d.ID] = m
 	}

@@ -40,24 +40,38 @@ type Catalog struct {
 // a document that cannot be read at all, or a broken synonym table, is an
 // error.
 func Load(synonyms string, paths ...string) (*Catalog, error) {
+	// The synonym table is read while the documents are parsed: start-up
+	// time matters, and the two do not depend on each other.
+	type synResult struct {
+		syn *nlp.Synonyms
+		err error
+	}
+	synDone := make(chan synResult, 1)
+	go func() {
+		name, data := "configs/synonyms.txt", configs.Synonyms
+		if synonyms != "" {
+			var err error
+			if data, err = os.ReadFile(synonyms); err != nil {
+				synDone <- synResult{err: fmt.Errorf("read synonyms: %w", err)}
+				return
+			}
+			name = synonyms
+		}
+		syn, err := nlp.ParseSynonyms(name, data)
+		synDone <- synResult{syn, err}
+	}()
 	lib, problems, err := seeds.Load(paths...)
+	sr := <-synDone
 	if err != nil {
 		return nil, err
 	}
 	if len(lib.Townships) == 0 {
 		return nil, errors.New("no township found in the documents")
 	}
-	name, data := "configs/synonyms.txt", configs.Synonyms
-	if synonyms != "" {
-		if data, err = os.ReadFile(synonyms); err != nil {
-			return nil, fmt.Errorf("read synonyms: %w", err)
-		}
-		name = synonyms
+	if sr.err != nil {
+		return nil, sr.err
 	}
-	syn, err := nlp.ParseSynonyms(name, data)
-	if err != nil {
-		return nil, err
-	}
+	syn := sr.syn
 	an, err := nlp.NewAnalyzer(nlp.AnalyzerOptions{Vocabulary: Vocabulary(lib), Synonyms: syn, StopWords: PlaceNames(lib)})
 	if err != nil {
 		return nil, fmt.Errorf("build analyzer: %w", err)
@@ -139,11 +153,11 @@ func NewRanker(an *nlp.Analyzer, t *bot.Township, dir *bot.Directory) bot.Ranker
 	for _, it := range t.Items {
 		docs = append(docs, nlp.Doc{ID: it.Ref, Fields: itemFields(it, dir)})
 	}
-	return &ranker{
-		ix:    nlp.NewIndex(an, Fields, docs, nlp.Params{K1: 1.2, B: 0.75}),
-		cache: newRankCache(rankCacheSize),
-		adj:   newAdjuster(docs, dir),
-	}
+	// The adjuster is built while the index is.
+	adj := make(chan adjuster, 1)
+	go func() { adj <- newAdjuster(docs, dir) }()
+	ix := nlp.NewIndex(an, Fields, docs, nlp.Params{K1: 1.2, B: 0.75})
+	return &ranker{ix: ix, cache: newRankCache(rankCacheSize), adj: <-adj}
 }
 
 // Rank implements bot.Ranker. The Ranking of a question asked again (in
