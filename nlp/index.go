@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -501,6 +502,18 @@ func (ix *Index) resolveRun(q *query, r run) {
 		for _, id := range ids {
 			g.expand(qalt{{text: ix.termText(id), w: ix.p.Fuzzy, id: id}})
 		}
+		// A sound-alike that the table knows brings its official wording
+		// too, as the word itself would (医宝 → 医保 → 参保缴费 医疗 保险);
+		// not with the word before the run, which keeps its own group and
+		// would count twice (养老 of 养老保线 → 养老保险 → 养老 保险).
+		for _, id := range ids {
+			if w.left {
+				break
+			}
+			if alts := ix.tableAlts(ix.termText(id)); alts != nil {
+				synAlts = append(synAlts, alts...)
+			}
+		}
 		g.expand(synAlts...)
 		q.groups = append(q.groups, g)
 		for i := w.i; i < w.j; i++ {
@@ -534,18 +547,29 @@ func (ix *Index) sounds(out []int32, text []byte) []int32 {
 }
 
 // oneApart reports whether a and b have the same number of characters and
-// differ in exactly one.
+// differ in exactly one, and b's character there is no numeral: a number
+// of the question is what the person meant (十八岁 is no typo for 人事 in
+// 聋哑人十八岁), and a pinyin keyboard does not offer 十 for 事.
 func oneApart(a, b string) bool {
 	diff := 0
 	for a != "" && b != "" {
 		ra, na := utf8.DecodeRuneInString(a)
 		rb, nb := utf8.DecodeRuneInString(b)
 		if ra != rb {
+			if numeral(rb) {
+				return false
+			}
 			diff++
 		}
 		a, b = a[na:], b[nb:]
 	}
 	return a == "" && b == "" && diff == 1
+}
+
+// numeral reports whether r is a digit or a Chinese numeral. 零 is left
+// out: it is rare in spoken numbers and a common slip for 龄 (高零津贴).
+func numeral(r rune) bool {
+	return '0' <= r && r <= '9' || strings.ContainsRune("一二三四五六七八九十百千万两几", r)
 }
 
 func (ix *Index) termID(t string) int32 {
@@ -602,20 +626,34 @@ func (ix *Index) soundsInTable(text []byte) []qalt {
 		if !oneApart(p, string(text)) {
 			continue
 		}
-		var alts []qalt
-		known := false
-		for _, alt := range ix.a.syn.Lookup(p) {
-			w := ix.p.Fuzzy * ix.p.Synonym / math.Sqrt(float64(len(alt)))
-			qa := make(qalt, len(alt))
-			for i, t := range alt {
-				qa[i] = qterm{text: t, w: w, id: ix.termID(t)}
-				known = known || qa[i].id >= 0
-			}
-			alts = append(alts, qa)
-		}
-		if known {
+		if alts := ix.tableAlts(p); alts != nil {
 			return alts
 		}
 	}
 	return nil
+}
+
+// tableAlts returns the expansions of the table's phrase p, with their index
+// term ids, at the weight of a synonym times Params.Fuzzy; nil when p is no
+// phrase of the table or no document has any of its terms.
+func (ix *Index) tableAlts(p string) []qalt {
+	e, ok := ix.a.syn.matchWord(p)
+	if !ok {
+		return nil
+	}
+	var alts []qalt
+	known := false
+	for _, alt := range ix.a.syn.entries[e].alts {
+		w := ix.p.Fuzzy * ix.p.Synonym / math.Sqrt(float64(len(alt)))
+		qa := make(qalt, len(alt))
+		for i, t := range alt {
+			qa[i] = qterm{text: t, w: w, id: ix.termID(t)}
+			known = known || qa[i].id >= 0
+		}
+		alts = append(alts, qa)
+	}
+	if !known {
+		return nil
+	}
+	return alts
 }

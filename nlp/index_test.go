@@ -432,6 +432,27 @@ func TestQueryFuzzy(t *testing.T) {
 	}
 }
 
+// A number of the question is what the person meant, not a slip of the
+// pinyin keyboard: 人十 (of 聋哑人十八岁) is no typo for 人事.
+func TestOneApartNotNumeral(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"宅基地", "宅急地", true},
+		{"高龄", "高零", true},
+		{"人事", "人十", false},
+		{"事项", "四项", false},
+		{"宅基地", "宅基地", false},
+		{"宅基地", "宅急弟", false},
+	}
+	for _, tt := range tests {
+		if got := oneApart(tt.a, tt.b); got != tt.want {
+			t.Errorf("oneApart(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
 func FuzzSearch(f *testing.F) {
 	for _, q := range sampleQuestions {
 		f.Add(q)

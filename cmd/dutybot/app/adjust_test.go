@@ -24,6 +24,31 @@ func TestBodyPartIsMatter(t *testing.T) {
 	}
 }
 
+// A sound-alike of a word the synonym table knows brings the table's
+// wording too (医宝 → 医保 → 参保缴费 医疗 保险), and a number is no typo
+// (十八 stays a number, not 人事).
+func TestSoundAlikeOfTableWord(t *testing.T) {
+	b := mustBot(t)
+	a, err := b.Answer(context.Background(), bot.Question{Channel: bot.WeChat, User: "sa", Text: "医宝怎么交"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if refs := a.Refs(); len(refs) == 0 || refs[0] != "B50" {
+		t.Errorf("医宝怎么交: %s %v, want B50 first", a.Decision, refs)
+	}
+	a, err = b.Answer(context.Background(), bot.Question{Channel: bot.WeChat, User: "sa2", Text: "聋哑人十八岁了"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range a.Candidates {
+		for _, m := range c.Matches {
+			if m.Term == "人事" {
+				t.Errorf("聋哑人十八岁了: %s matched 人事", c.Ref)
+			}
+		}
+	}
+}
+
 // A question whose only word found is one the steps mention in passing
 // (银行卡 among a step's documents, 微信 among its means) is not answered
 // with that item.
