@@ -25,23 +25,23 @@ func hasHit(r Result, id string) bool {
 	return slices.Contains(hitIDs(r), id)
 }
 
-func TestStandAloneEntry(t *testing.T) {
+// TestStandAloneAndBoundaries: a self-standing table entry (信用卡) does
+// not score its parts (信用), and a table phrase does not start inside a
+// word and end beyond it (村医 in 农村医保).
+func TestStandAloneAndBoundaries(t *testing.T) {
 	ix := qualityIndex(t)
-	if r := ix.Search("信用卡还款逾期了", 0); hasHit(r, "S1") {
-		t.Errorf("信用卡 scored its part 信用: %v", hitIDs(r))
-	}
-	if r := ix.Search("社会信用", 0); !hasHit(r, "S1") {
-		t.Errorf("社会信用: %v, want S1", hitIDs(r))
-	}
-}
-
-func TestPhraseOnWordBoundaries(t *testing.T) {
-	ix := qualityIndex(t)
-	if r := ix.Search("农村医保", 0); hasHit(r, "S3") {
-		t.Errorf("村医 matched inside 农村医保: %v", hitIDs(r))
-	}
-	if r := ix.Search("找村医看病", 0); !hasHit(r, "S3") {
-		t.Errorf("村医: %v, want S3", hitIDs(r))
+	for _, tt := range []struct {
+		q, id string
+		want  bool
+	}{
+		{"信用卡还款逾期了", "S1", false},
+		{"社会信用", "S1", true},
+		{"农村医保", "S3", false},
+		{"找村医看病", "S3", true},
+	} {
+		if r := ix.Search(tt.q, 0); hasHit(r, tt.id) != tt.want {
+			t.Errorf("Search(%q) = %v; want %s among them: %v", tt.q, hitIDs(r), tt.id, tt.want)
+		}
 	}
 }
 
