@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -289,4 +290,31 @@ func TestLeague(t *testing.T) {
 	tw, dir := mustParse(t, "league.txt", []byte(doc))
 	checkItems(t, "league", tw, []string{`C1 |草原防火|["旗应急管理局"] lead[: 旗应急管理局统筹 | 报盟应急管理局备案] town[: 巡查]`})
 	checkLookups(t, dir, "盟应急局", "盟应急管理局", "旗应急局", "旗应急管理局")
+}
+
+// TestWrappedCells: PDF extraction puts the end of a long cell on lines of
+// its own, without tabs; they belong to the row above. A heading, a page
+// footer or a section right under a row does not.
+func TestWrappedCells(t *testing.T) {
+	doc := "伊犁州伊宁市测试乡履职事项清单\n一、基本履职事项清单\n序号\t事项类别\t事项名称\n" +
+		"1\t党的建设\t宣传贯彻党的路线方针政策\n" +
+		"2\t民生服务\t负责本乡低保申请的受理、\n入户调查和初审工作\n" +
+		"二、配合履职事项清单\n序号\t事项类别\t事项名称\t对应上级部门\t上级部门职责\t乡配合职责\n" +
+		"1\t民生服务\t残疾人证办理\t市残疾人联合会\t1.审核；2.发证\t1.受理申请；\n2.上报材料；\n3.发放证件\n" +
+		"— 2 —\n" +
+		"2\t民生服务\t犬只管理\t市公安局\t1.登记\t1.宣传\n"
+	tw, _ := mustParse(t, "wrapped.txt", []byte(doc))
+	if n := len(tw.Items); n != 4 {
+		t.Fatalf("%d items, want 4", n)
+	}
+	if got := tw.Item("B2").Name; got != "负责本乡低保申请的受理、入户调查和初审工作" {
+		t.Errorf("B2 name = %q", got)
+	}
+	c1 := tw.Item("C1")
+	if len(c1.TownshipSteps) != 1 || !slices.Equal(c1.TownshipSteps[0].Steps, []string{"受理申请", "上报材料", "发放证件"}) {
+		t.Errorf("C1 township steps = %+v", c1.TownshipSteps)
+	}
+	if c2 := tw.Item("C2"); c2 == nil || c2.Name != "犬只管理" {
+		t.Errorf("C2 = %+v", c2)
+	}
 }

@@ -49,6 +49,7 @@ func textRows(name, text string) []row {
 	text = strings.ReplaceAll(text, "\r", "\n")
 	var rows []row
 	lines := strings.Split(text, "\n")
+	tail := -1 // the index of the last line read into a tab row's cells
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
 		r := row{file: name, line: i + 1}
@@ -71,6 +72,7 @@ func textRows(name, text string) []row {
 			continue
 		case strings.Contains(line, "\t"):
 			r.cells = strings.Split(line, "\t")
+			tail = i
 		case strings.HasPrefix(trimmed, "|"):
 			cells, rule := pipeCells(trimmed)
 			if rule {
@@ -78,11 +80,31 @@ func textRows(name, text string) []row {
 			}
 			r.cells = cells
 		default:
+			if n := len(rows); n > 0 && tail == i-1 && len(rows[n-1].cells) >= 2 && wrapped(trimmed) {
+				// A cell the PDF extraction wrapped onto lines of its
+				// own: the rest of the previous row's last cell.
+				prev := &rows[n-1]
+				prev.cells[len(prev.cells)-1] += "\n" + trimmed
+				tail = i
+				continue
+			}
 			r.cells, r.title = []string{line}, true
 		}
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// wrapped reports whether a line without tabs, right under a table row,
+// continues that row's last cell: it is no heading, section, page footer,
+// note or table of contents line.
+func wrapped(line string) bool {
+	if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "|") {
+		return false
+	}
+	t := clean(line)
+	return t != "" && kindOf(t) == "" && sectionOf(t) == "" && !isPageFooter(t) && !isNote(t) && !isTOC(t) &&
+		!strings.HasSuffix(headingCore(t), "清单")
 }
 
 // htmlTableRows reads the rows of an HTML table (<tr><td>…</td></tr>),
