@@ -155,6 +155,9 @@ func (t *Township) Item(ref string) *Item {
 		t.byRef.Store(&built)
 		m = &built
 	}
+	if it, ok := (*m)[ref]; ok {
+		return it // refs as the rankers give them: no copy to make
+	}
 	return (*m)[strings.ToUpper(strings.TrimSpace(ref))]
 }
 
