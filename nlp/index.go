@@ -56,11 +56,18 @@ type Params struct {
 	// question than a word it has). It lowers the share of the maximum
 	// that questions about unlisted matters reach; it changes no ranking.
 	Unknown float64
+	// UnknownCap is the most that the words no document has (and the
+	// bigrams of runs no document has) count toward Result.Max together,
+	// in units of one such word (default 2.5; negative: no cap). One or two
+	// of them mark a question about a matter the list lacks; a long message
+	// told with context (我家老头子去年中风了…) has many more, and they are
+	// the telling, not more unlisted matters.
+	UnknownCap float64
 }
 
 // DefaultParams returns the default ranking parameters.
 func DefaultParams() Params {
-	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Known: 0.5, Unknown: 1.5}
+	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Known: 0.5, Unknown: 1.5, UnknownCap: 2.5}
 }
 
 func (p Params) withDefaults() Params {
@@ -83,6 +90,12 @@ func (p Params) withDefaults() Params {
 	def(&p.Bigram, d.Bigram)
 	def(&p.Known, d.Known)
 	def(&p.Unknown, d.Unknown)
+	switch {
+	case p.UnknownCap == 0:
+		p.UnknownCap = d.UnknownCap
+	case p.UnknownCap < 0:
+		p.UnknownCap = math.Inf(1)
+	}
 	return p
 }
 
@@ -503,16 +516,16 @@ func (ix *Index) resolveRun(q *query, r run) {
 			g.expand(qalt{{text: ix.termText(id), w: ix.p.Fuzzy, id: id}})
 		}
 		// A sound-alike that the table knows brings its official wording
-		// too, as the word itself would (医宝 → 医保 → 参保缴费 医疗 保险);
-		// not with the word before the run, which keeps its own group and
+		// too, as the word itself would (医宝 → 医保 → 参保缴费 医疗 保险;
+		// 营业直照 → 营业执照 → 市场主体设立). The word before the run keeps
+		// its own group: its words are left out of the wording, where they
 		// would count twice (养老 of 养老保线 → 养老保险 → 养老 保险).
 		for _, id := range ids {
+			alts := ix.tableAlts(ix.termText(id))
 			if w.left {
-				break
+				alts = without(alts, r.left)
 			}
-			if alts := ix.tableAlts(ix.termText(id)); alts != nil {
-				synAlts = append(synAlts, alts...)
-			}
+			synAlts = append(synAlts, alts...)
 		}
 		g.expand(synAlts...)
 		q.groups = append(q.groups, g)
@@ -636,6 +649,24 @@ func (ix *Index) soundsInTable(text []byte) []qalt {
 // tableAlts returns the expansions of the table's phrase p, with their index
 // term ids, at the weight of a synonym times Params.Fuzzy; nil when p is no
 // phrase of the table or no document has any of its terms.
+// without returns alts without the terms that overlap word (one inside the
+// other), and without the alternatives left empty.
+func without(alts []qalt, word string) []qalt {
+	out := alts[:0]
+	for _, alt := range alts {
+		kept := alt[:0]
+		for _, t := range alt {
+			if !strings.Contains(t.text, word) && !strings.Contains(word, t.text) {
+				kept = append(kept, t)
+			}
+		}
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
+}
+
 func (ix *Index) tableAlts(p string) []qalt {
 	e, ok := ix.a.syn.matchWord(p)
 	if !ok {

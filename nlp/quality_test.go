@@ -73,3 +73,22 @@ func TestOverlappingBigrams(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownCap: the words no document has count toward Max together at
+// most Params.UnknownCap of them, so that a long message told with context
+// is not taken for an unlisted matter; without the cap each counts.
+func TestUnknownCap(t *testing.T) {
+	a := mustAnalyzer(t, "", "残疾人证", "中风", "医院", "护照", "签证", "机票")
+	docs := []Doc{{ID: "S1", Fields: map[string]string{"name": "残疾人证办理"}}}
+	capped := NewIndex(a, []Field{{Name: "name", Weight: 1}}, docs, Params{})
+	free := NewIndex(a, []Field{{Name: "name", Weight: 1}}, docs, Params{UnknownCap: -1})
+	one := capped.Search("残疾人证", 0).Max
+	q := "中风 医院 护照 签证 机票 残疾人证"
+	got, want := capped.Search(q, 0).Max, one+capped.Params().UnknownCap*capped.unknown
+	if got > want+1e-9 {
+		t.Errorf("capped Max = %.3f, want at most %.3f", got, want)
+	}
+	if f := free.Search(q, 0).Max; f <= got {
+		t.Errorf("uncapped Max = %.3f, want more than the capped %.3f", f, got)
+	}
+}

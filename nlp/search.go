@@ -278,7 +278,7 @@ func (ix *Index) explain(q *query, s *scratch, nh, h int, ms []Match) []Match {
 
 // max returns the highest score the query can reach (see Result.Max).
 func (ix *Index) max(q *query) float64 {
-	sum := 0.0
+	sum, unknownSum := 0.0, 0.0
 	for _, g := range q.groups {
 		// A word no document has counts toward the maximum, unless the
 		// synonym table or its sound says what it means in the documents'
@@ -297,22 +297,25 @@ func (ix *Index) max(q *query) float64 {
 		if g.overlap {
 			unknown /= 2
 		}
-		best := 0.0
+		best, bestUnknown := 0.0, 0.0
 		for ai, alt := range g.alts {
-			v := 0.0
+			v, u := 0.0, 0.0
 			for _, t := range alt {
 				switch {
 				case t.id >= 0:
 					v += t.w * ix.best[t.id]
 				case ai == 0 && !explained:
-					v += t.w * unknown
+					u += t.w * unknown
 				}
 			}
-			best = max(best, v)
+			if v+u > best {
+				best, bestUnknown = v+u, u
+			}
 		}
-		sum += best
+		sum += best - bestUnknown
+		unknownSum += bestUnknown
 	}
-	return sum
+	return sum + min(unknownSum, ix.p.UnknownCap*ix.unknown)
 }
 
 // terms lists the query's distinct terms in order.
