@@ -2,6 +2,7 @@ package seeds
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"dutybot/bot"
 )
@@ -28,7 +29,7 @@ func defaultColumns(k bot.Kind) columns {
 	default:
 		labels = []string{"序号", "事项类别", "事项名称", "承接部门及工作方式"}
 	}
-	c, _ := headerColumns(labels)
+	c, _ := headerColumns(labels, true)
 	return c
 }
 
@@ -39,13 +40,20 @@ func defaultColumns(k bot.Kind) columns {
 // 乡镇（街道）职责; 承接部门及工作方式, 承接单位及方式, or 承接部门 (收回部门) and
 // 工作方式 apart. Others (备注) are ignored, and so is a second column of the
 // same meaning. ok is false when there is no 事项名称 column.
-func headerColumns(cells []string) (columns, bool) {
-	c := columns{n: len(cells), seq: 0, category: -1, name: -1, leads: -1,
+//
+// numbered tells that the first column is the 序号; without it (seq is -1)
+// the first column is read as the others are, and the items are numbered
+// in order.
+func headerColumns(cells []string, numbered bool) (columns, bool) {
+	c := columns{n: len(cells), seq: -1, category: -1, name: -1, leads: -1,
 		leadSteps: -1, townSteps: -1, handover: -1, body: -1, how: -1}
+	if numbered {
+		c.seq = 0
+	}
 	for i, raw := range cells {
 		h := clean(raw)
 		c.labels = append(c.labels, h)
-		if i == 0 {
+		if i == 0 && numbered {
 			continue
 		}
 		if dst := c.field(columnOf(h)); dst != nil && *dst < 0 {
@@ -137,6 +145,43 @@ func columnOf(h string) column {
 		return colLeads // 对应上级部门, 牵头部门, 配合部门
 	}
 	return colOther
+}
+
+// isUnnumberedHeader reports a header row without a 序号 column (事项类别,
+// 事项名称, …): it has a 事项名称 column and at least one other, and every
+// cell is a short column name that columnOf knows, or a column the parser
+// ignores (备注).
+func isUnnumberedHeader(cells []string) bool {
+	name, k := false, 0
+	for _, c := range cells {
+		h := clean(c)
+		if h == "" {
+			continue
+		}
+		if utf8.RuneCountInString(h) > 12 || isHeaderCell(h) {
+			return false
+		}
+		switch columnOf(h) {
+		case colName:
+			name = true
+		case colOther:
+			if !isIgnoredHeader(h) {
+				return false
+			}
+		}
+		k++
+	}
+	return name && k >= 2
+}
+
+// isIgnoredHeader reports the columns a table may have that the items do
+// not use: 备注, 说明, 履职依据.
+func isIgnoredHeader(h string) bool {
+	switch h {
+	case "备注", "说明", "备注说明", "依据", "履职依据", "法律依据", "政策依据", "设定依据":
+		return true
+	}
+	return false
 }
 
 // isNameHeader reports the headers that name the item without 名称 in them:

@@ -7,12 +7,17 @@
 // The text extracted from such a PDF is what Parse reads: markdown-ish
 // headings name the tables and the township, and each table row is one line
 // of tab-separated cells. The same tables saved as .csv or .xlsx are read the
-// same way, found by the same headings or by their header rows.
+// same way, found by the same headings or by their header rows; so are the
+// Word documents (.docx) many townships publish, whose paragraphs are the
+// headings and whose tables' rows are the rows (see docxRows). In a
+// workbook a problem's line is the sheet's row; in a Word document it is
+// the ordinal of the paragraph or table row, counted from the start.
 //
 // Other townships write the same tables differently, and the parser reads
 // those layouts too: markdown pipe tables and HTML tables (with rowspan and
 // colspan), headers whose columns are named or ordered otherwise (履职事项,
 // 牵头部门, 部门职责, 乡镇（街道）职责, 收回部门…, see columnOf) or span two rows,
+// tables without a 序号 column (their items are numbered in order),
 // rows across a table naming the category (一、党的建设), and page footers
 // (— 3 —, 第 3 页 共 20 页) or notes (填报单位：…) between the rows.
 //

@@ -102,7 +102,8 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add(makeXLSX(f), byte(3))
-	names := []string{"f.txt", "f.md", "f.csv", "f.xlsx"}
+	f.Add(makeDOCX(f), byte(4))
+	names := []string{"f.txt", "f.md", "f.csv", "f.xlsx", "f.docx"}
 	for _, d := range otherDocs {
 		ext := filepath.Ext(d.file)
 		for i, n := range names {

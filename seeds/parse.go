@@ -13,7 +13,8 @@ import (
 )
 
 // Parse reads one duty-list document. The format comes from the extension
-// of name: .txt or .md for the text of the published PDF, .csv, or .xlsx.
+// of name: .txt or .md for the text of the published PDF, .csv, .xlsx, or
+// .docx (a Word document).
 // name is also the file the problems and items refer to.
 //
 // Bodies named by the document are added to dir, with their aliases; dir
@@ -114,7 +115,7 @@ func (p *parser) row(r row) {
 	if t, ok := loneCell(r.cells[:n]); ok && isPageFooter(clean(t)) {
 		return // — 3 —, 第 3 页 共 20 页: between the rows of a converted PDF
 	}
-	if r.title || n == 1 && !isSeq(r.cells[0]) && !isHeaderCell(clean(r.cells[0])) || isNote(clean(r.cells[0])) {
+	if r.title || n == 1 && !isSeq(r.cells[0]) && !isHeaderCell(clean(r.cells[0])) && !p.loneName(r) || isNote(clean(r.cells[0])) {
 		if n == 1 && !p.spacedReported && isSpacedHeader(r.cells[0]) {
 			p.spacedReported = true
 			p.problem(r.file, r.line, "header row %q has its cells separated by spaces, not tabs: its table cannot be read (want tab-separated cells, | … | rows, .csv or .xlsx)", strings.Join(strings.FieldsFunc(r.cells[0], isSpace), " "))
@@ -128,20 +129,23 @@ func (p *parser) row(r row) {
 	}
 	first := clean(r.cells[0])
 	switch {
-	case isHeaderCell(first), p.header != nil && first == "" && isSubHeader(r.cells[1:n]):
+	case isHeaderCell(first), p.header != nil && first == "" && isSubHeader(r.cells[1:n]),
+		!isSeq(first) && isUnnumberedHeader(r.cells[:n]):
 		if p.unknown != "" {
 			p.reportUnknown()
 			return
 		}
 		cells := r.cells[:n]
+		numbered := isHeaderCell(first)
 		if p.header != nil {
 			// The second row of a two-row header (上级部门 over 部门名称 and
 			// 部门职责): each column is named by both rows.
 			cells = stackHeaders(p.header.cells, cells)
+			numbered = p.cols.seq >= 0
 		}
-		cols, ok := headerColumns(cells)
+		cols, ok := headerColumns(cells, numbered)
 		if !ok {
-			if odd := unknownColumns(cells); len(odd) > 0 {
+			if odd := unknownColumns(cells[1:]); len(odd) > 0 {
 				p.problem(r.file, r.line, "header row has no 事项名称 column (columns not understood: %s)", strings.Join(odd, ", "))
 			} else {
 				p.problem(r.file, r.line, "header row has no 事项名称 column")
@@ -172,11 +176,11 @@ func (p *parser) row(r row) {
 	}
 }
 
-// unknownColumns returns the header cells (after 序号) whose meaning
+// unknownColumns returns the header cells (those after 序号) whose meaning
 // columnOf does not know.
 func unknownColumns(cells []string) []string {
 	var out []string
-	for _, c := range cells[1:] {
+	for _, c := range cells {
 		if h := clean(c); h != "" && columnOf(h) == colOther {
 			out = append(out, h)
 		}
@@ -328,6 +332,10 @@ func (p *parser) data(r row) {
 	if n != c.n && !(r.padded && n < c.n) {
 		p.problem(r.file, r.line, "row has %d cells, want %d", n, c.n)
 	}
+	if c.seq < 0 {
+		p.unnumbered(r, cells)
+		return
+	}
 	seqText := clean(cell(cells, c.seq))
 	seq, ok := atoi(seqText)
 	var d *draft
@@ -356,18 +364,66 @@ func (p *parser) data(r row) {
 			p.problem(r.file, r.line, "gap in numbering: %d follows %d", seq, prev)
 		}
 		p.lastSeq[p.kind] = seq
-		d = &draft{
-			item: &bot.Item{Ref: bot.Ref(p.kind, seq), Kind: p.kind, Seq: seq, File: r.file, Line: r.line},
-			cols: c,
-		}
-		if p.seen[p.kind] == nil {
-			p.seen[p.kind] = map[int]*draft{}
-		}
-		p.seen[p.kind][seq] = d
-		p.drafts = append(p.drafts, d)
+		d = p.newDraft(r, seq)
 	}
 	p.last = d
 	p.add(d, r, cells)
+}
+
+// newDraft starts the item seq of the current table at row r.
+func (p *parser) newDraft(r row, seq int) *draft {
+	d := &draft{
+		item: &bot.Item{Ref: bot.Ref(p.kind, seq), Kind: p.kind, Seq: seq, File: r.file, Line: r.line},
+		cols: p.cols,
+	}
+	if p.seen[p.kind] == nil {
+		p.seen[p.kind] = map[int]*draft{}
+	}
+	p.seen[p.kind][seq] = d
+	p.drafts = append(p.drafts, d)
+	return d
+}
+
+// unnumbered reads a row of a table without a 序号 column: an item numbered
+// after the last of its table, or, with no 事项名称 or the name of the item
+// above (a cell merged down), the rest of that item.
+func (p *parser) unnumbered(r row, cells []string) {
+	c := p.cols
+	name := clean(cell(cells, c.name))
+	d := p.last
+	switch {
+	case d != nil && (name == "" || name == d.item.Name):
+	case name == "":
+		p.problem(r.file, r.line, "empty %s", c.label(c.name))
+		return
+	default:
+		seq := p.lastSeq[p.kind] + 1
+		for p.seen[p.kind][seq] != nil {
+			seq++
+		}
+		p.lastSeq[p.kind] = seq
+		d = p.newDraft(r, seq)
+	}
+	p.last = d
+	p.add(d, r, cells)
+}
+
+// loneName reports a row of a table without a 序号 whose one cell is its
+// first, the 事项名称: an item, not a title, unless it reads as a heading,
+// a section (一、党的建设), a note or a place.
+func (p *parser) loneName(r row) bool {
+	if r.title || p.kind == "" || p.unknown != "" || p.cols.seq >= 0 || p.cols.name != 0 {
+		return false
+	}
+	t := clean(r.cells[0])
+	core := headingCore(t)
+	if t == "" || kindOf(t) != "" || strings.HasSuffix(core, "清单") || sectionOf(t) != "" ||
+		isNote(t) || isTOC(t) || isPageFooter(t) || isHeaderCell(t) ||
+		utf8.RuneCountInString(t) <= 12 && (columnOf(t) != colOther || isIgnoredHeader(t)) {
+		return false
+	}
+	town, _ := placeOf(core)
+	return town == ""
 }
 
 // add merges the cells of one row into an item.

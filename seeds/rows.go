@@ -36,8 +36,13 @@ func readRows(name string, data []byte) ([]row, []Problem, error) {
 	case ".xlsx", ".xlsm":
 		rows, err := xlsxRows(name, data)
 		return rows, nil, err
+	case ".docx", ".docm":
+		rows, err := docxRows(name, data)
+		return rows, nil, err
+	case ".doc":
+		return nil, nil, fmt.Errorf("unsupported file type %q (a Word 97-2003 document: save it as .docx)", ext)
 	default:
-		return nil, nil, fmt.Errorf("unsupported file type %q (want .txt, .md, .csv or .xlsx)", ext)
+		return nil, nil, fmt.Errorf("unsupported file type %q (want .txt, .md, .csv, .xlsx or .docx)", ext)
 	}
 }
 

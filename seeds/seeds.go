@@ -38,11 +38,11 @@ func (p Problem) Error() string {
 }
 
 // extensions are the document formats Load picks up in folders.
-var extensions = map[string]bool{".txt": true, ".md": true, ".csv": true, ".xlsx": true}
+var extensions = map[string]bool{".txt": true, ".md": true, ".csv": true, ".xlsx": true, ".docx": true}
 
-// Load parses documents: files, and folders of them (every .txt, .md, .csv
-// and .xlsx inside, in lexical order). With no path it parses the embedded
-// default. All bodies go into the library's one directory.
+// Load parses documents: files, and folders of them (every .txt, .md, .csv,
+// .xlsx and .docx inside, in lexical order). With no path it parses the
+// embedded default. All bodies go into the library's one directory.
 //
 // Documents about the same township (one file per table, say) are merged
 // into one township. A document that cannot be used at all is reported as
@@ -111,7 +111,7 @@ func documents(paths []string) ([]string, error) {
 			return nil, fmt.Errorf("seeds: %w", err)
 		}
 		if len(files) == n {
-			return nil, fmt.Errorf("seeds: no .txt, .md, .csv or .xlsx document in %s", p)
+			return nil, fmt.Errorf("seeds: no .docx and no .txt, .md, .csv or .xlsx document in %s", p)
 		}
 	}
 	return files, nil

@@ -37,7 +37,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print the counts and problems as JSON")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: dutybot check [-json] [FILE…]")
-		fmt.Fprintln(stderr, "Parses duty lists (.txt, .md, .csv, .xlsx files or folders; the embedded list when none) and lists their problems.")
+		fmt.Fprintln(stderr, "Parses duty lists (.txt, .md, .csv, .xlsx, .docx files or folders; the embedded list when none) and lists their problems.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -35,7 +35,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	township := fs.String("township", "", "export only this township (喀尔墩乡 or 喀尔墩)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: dutybot export [-township NAME] [FILE…]")
-		fmt.Fprintln(stderr, "Prints the parsed items of duty lists (.txt, .md, .csv, .xlsx files or folders; the embedded list when none) as JSON.")
+		fmt.Fprintln(stderr, "Prints the parsed items of duty lists (.txt, .md, .csv, .xlsx, .docx files or folders; the embedded list when none) as JSON.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
