@@ -164,6 +164,11 @@ type Index struct {
 	// synPinyin: folded pinyin key → the synonym table's colloquial
 	// phrases (低保), for typos of words no document has.
 	synPinyin map[string][]string
+	// latin and synLatin are pinyin and synPinyin by the syllables written
+	// together, as a person who did not pick the characters types them
+	// (dibao for 低保); see latinKey.
+	latin    map[string][]int32
+	synLatin map[string][]string
 
 	scratch sync.Pool
 }
@@ -351,7 +356,93 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 			return int(x - y)
 		})
 	}
+	ix.latin = make(map[string][]int32, len(ix.pinyin))
+	for k, ids := range ix.pinyin {
+		lk := latinKey(k)
+		ix.latin[lk] = append(ix.latin[lk], ids...)
+	}
+	ix.synLatin = make(map[string][]string, len(ix.synPinyin))
+	for k, ps := range ix.synPinyin {
+		lk := latinKey(k)
+		ix.synLatin[lk] = append(ix.synLatin[lk], ps...)
+	}
 	return ix
+}
+
+// latinKey folds pinyin written as one string of letters (or a pinyinKey,
+// whose dashes it drops) for lookup: zh, ch, sh become z, c, s and every ng
+// becomes n. Without the syllable breaks the folds cannot be applied per
+// syllable; applied to the whole string, they fold the typed word and the
+// key of the characters alike (fangong and fan-gon both become fanon).
+func latinKey(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-':
+			continue
+		case c == 'h' && len(b) > 0 && (b[len(b)-1] == 'z' || b[len(b)-1] == 'c' || b[len(b)-1] == 's'):
+			continue
+		case c == 'g' && len(b) > 0 && b[len(b)-1] == 'n':
+			continue
+		case c == 'v':
+			c = 'u' // lv, nv: how keyboards type ü
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// minLatinPinyin is the fewest letters of a word typed in pinyin that is
+// looked up: shorter ones are more often abbreviations and English (app,
+// tv, wifi is no pinyin at all).
+const minLatinPinyin = 4
+
+// resolveLatin adds, for a word of Latin letters that no document has and
+// that is pinyin written out (dibao, canjiren), the index terms of two or
+// more characters whose readings it spells (低保 through the table, 残疾人),
+// at weight Params.Fuzzy, with the table's official wording for them.
+func (ix *Index) resolveLatin(q *query) {
+	for gi := range q.groups {
+		g := &q.groups[gi]
+		if g.exp != 0 || len(g.alts) != 1 || len(g.alts[0]) != 1 {
+			continue
+		}
+		t := g.alts[0][0]
+		if t.id >= 0 || len(t.text) < minLatinPinyin || !lowerLatin(t.text) || ix.a.isWord(t.text) {
+			continue
+		}
+		key := latinKey(t.text)
+		var alts []qalt
+		n := 0
+		for _, id := range ix.latin[key] {
+			if n == maxFuzzy {
+				break
+			}
+			alts = append(alts, qalt{{text: ix.termText(id), w: ix.p.Fuzzy, id: id}})
+			alts = append(alts, ix.tableAlts(ix.termText(id))...)
+			n++
+		}
+		if len(alts) == 0 {
+			for _, p := range ix.synLatin[key] {
+				if a := ix.tableAlts(p); a != nil {
+					alts = a
+					break
+				}
+			}
+		}
+		g.expand(alts...)
+	}
+}
+
+// lowerLatin reports whether s is all lower-case ASCII letters.
+func lowerLatin(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // analyzeDocs analyses the documents' fields on all CPUs: segmentation is
@@ -414,6 +505,7 @@ func (ix *Index) resolve(q *query) {
 	if ix.p.Fuzzy == 0 {
 		return
 	}
+	ix.resolveLatin(q)
 	// Only runs of lone characters are tried: gse makes words of two or
 	// more characters only from its dictionary, and a real word that no
 	// document has is no typo (晚上 would become 网上, 查出 查处).

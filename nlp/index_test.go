@@ -494,3 +494,37 @@ func TestAnalyzeDocsMatchesAnalyze(t *testing.T) {
 		}
 	}
 }
+
+func TestLatinKey(t *testing.T) {
+	for _, tt := range []struct{ typed, han string }{
+		{"dibao", "低保"},
+		{"zhaijidi", "宅基地"},
+		{"zaijidi", "宅基地"}, // zh/z
+		{"gaolingjintie", "高龄津贴"},
+		{"gaolinjintie", "高龄津贴"}, // -ng/-n
+		{"canjiren", "残疾人"},
+	} {
+		if got, want := latinKey(tt.typed), latinKey(pinyinKey(tt.han)); got != want {
+			t.Errorf("latinKey(%q) = %q, want %q (of %s)", tt.typed, got, want, tt.han)
+		}
+	}
+}
+
+// A word typed in pinyin and left unconverted finds the words it spells,
+// among the documents' terms (gaoling: 高龄, dibao: 低保 of D8) with the
+// table's official wording for them (低保: 生活困难 低收入 of D6); short
+// Latin words and words that spell nothing are left alone.
+func TestSearchLatinPinyin(t *testing.T) {
+	ix := mustSmallIndex(t)
+	for q, want := range map[string][]string{"gaoling jintie": {"D2"}, "dibao": {"D8", "D6"}, "zhaijidi": {"D3"}} {
+		r := ix.Search(q, 3)
+		if got := hitIDs(r); len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
+			t.Errorf("Search(%q) = %v, want %v first", q, got, want)
+		}
+	}
+	for _, q := range []string{"wifi", "app", "xyzq"} {
+		if r := ix.Search(q, 3); len(r.Hits) != 0 {
+			t.Errorf("Search(%q) = %v, want no hits", q, hitIDs(r))
+		}
+	}
+}
