@@ -287,9 +287,14 @@ func (c *conv) respond(ctx context.Context) *Answer {
 	return c.match(ctx, text)
 }
 
+// rankLimit is how many ranked items a question asks for: enough for a
+// numbered choice (MaxChoices, 3 by default), the near items of a "none"
+// and the staff's explain view; each more costs its explanation.
+const rankLimit = 6
+
 // match ranks the township's items and decides.
 func (c *conv) match(ctx context.Context, text string) *Answer {
-	r := c.cat.rankers[c.t.Name].Rank(text, 10)
+	r := c.cat.rankers[c.t.Name].Rank(text, rankLimit)
 	th := c.b.opts.Thresholds
 	cands := make([]Candidate, 0, len(r.Hits))
 	hits := make([]*Item, 0, len(r.Hits))
