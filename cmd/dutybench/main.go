@@ -45,6 +45,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
 	"slices"
 	"sort"
@@ -121,6 +122,17 @@ func run(bin string, conc int, dur time.Duration, rounds, maxN int, warm, soak t
 		return err
 	}
 	defer srv.stop()
+	// Ctrl-C stops the server and removes its data folder before leaving.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		if _, ok := <-sigs; ok {
+			fmt.Fprintln(os.Stderr, "dutybench: interrupted; stopping the server")
+			srv.stop()
+			os.Exit(130)
+		}
+	}()
 	fmt.Printf("server: pid %d on %s, GOMAXPROCS=%s, GOMEMLIMIT=%s, %d CPUs; client: %d connections, %d rounds of %v or %d requests per scenario\n",
 		srv.cmd.Process.Pid, srv.addr, orDefault(os.Getenv("GOMAXPROCS"), "default"), orDefault(serverMemLimit, "default"),
 		numCPU(), conc, max(rounds, 1), dur, maxN)
@@ -324,6 +336,7 @@ func startServer(bin, aesKey string, keep bool) (*server, error) {
 		"DUTYBOT_ADMIN_TOKEN="+benchAdmin,
 	)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	s.cmd.SysProcAttr = serverAttr()
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
