@@ -286,3 +286,21 @@ func TestConcurrentAsk(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A panic in a route becomes a logged 500 with a JSON error, and the
+// server goes on serving.
+func TestPanicIsA500(t *testing.T) {
+	h := newHarness(t, Options{Extra: func(e *gin.Engine) {
+		e.GET("/admin/boom", func(c *gin.Context) { panic("boom") })
+	}})
+	w := h.do(httptest.NewRequest(http.MethodGet, "/admin/boom", nil))
+	if w.Code != http.StatusInternalServerError || !strings.Contains(w.Body.String(), `"error"`) {
+		t.Errorf("panicking route = %d %s, want 500 with a JSON error", w.Code, w.Body.String())
+	}
+	if !strings.Contains(h.log.String(), "panic") || !strings.Contains(h.log.String(), "boom") {
+		t.Errorf("panic not logged:\n%s", h.log.String())
+	}
+	if w := h.do(httptest.NewRequest(http.MethodGet, "/healthz", nil)); w.Code != http.StatusOK {
+		t.Errorf("/healthz after a panic = %d", w.Code)
+	}
+}

@@ -112,15 +112,7 @@ func (s *server) wrap(channel string, h func(*gin.Context) error) gin.HandlerFun
 			}
 			s.m.request(channel, o)
 		}()
-		defer func() {
-			if r := recover(); r != nil {
-				if r == http.ErrAbortHandler {
-					panic(r)
-				}
-				s.log.Error("panic", "route", c.FullPath(), "panic", r, "stack", string(debug.Stack()))
-				s.fail(c, errors.New("panic"))
-			}
-		}()
+		defer s.catchPanic(c)
 		if err := h(c); err != nil {
 			s.fail(c, err)
 		}
@@ -134,16 +126,20 @@ const lateKey = "dutybot.late"
 // recover turns a panic in a handler (the routes added by Options.Extra;
 // wrap recovers its own) into a logged 500.
 func (s *server) recover(c *gin.Context) {
-	defer func() {
-		if r := recover(); r != nil {
-			if r == http.ErrAbortHandler {
-				panic(r)
-			}
-			s.log.Error("panic", "route", c.FullPath(), "panic", r, "stack", string(debug.Stack()))
-			s.fail(c, errors.New("panic"))
-		}
-	}()
+	defer s.catchPanic(c)
 	c.Next()
+}
+
+// catchPanic, deferred, turns a panic into a logged 500; an aborted
+// response (http.ErrAbortHandler) goes on up to net/http.
+func (s *server) catchPanic(c *gin.Context) {
+	if r := recover(); r != nil {
+		if r == http.ErrAbortHandler {
+			panic(r)
+		}
+		s.log.Error("panic", "route", c.FullPath(), "panic", r, "stack", string(debug.Stack()))
+		s.fail(c, errors.New("panic"))
+	}
 }
 
 // access logs each request: route, status and duration, never the query
