@@ -32,7 +32,7 @@ type askResponse struct {
 	Candidates []bot.Candidate `json:"candidates,omitempty"`
 	Terms      []string        `json:"terms,omitempty"`
 
-	itemJSON [][]byte // Items, encoded (from server.itemJSON), when set
+	itemJSON [][]byte // the items, encoded (server.itemJSON): written instead of Items when set
 }
 
 // apiItem is an item in full.
@@ -119,11 +119,16 @@ func (s *server) apiAsk(c *gin.Context) error {
 	if a.Township != nil {
 		resp.Township = a.Township.Name
 	}
+	size := 256 + len(resp.Reply)
 	for _, it := range a.Items {
-		resp.Items = append(resp.Items, fullItem(it))
-		if !req.Explain {
-			resp.itemJSON = append(resp.itemJSON, s.itemJSON(it))
+		if req.Explain { // encoded with the candidates by encoding/json
+			resp.Items = append(resp.Items, fullItem(it))
+			size += itemJSONSize(it)
+			continue
 		}
+		b := s.itemJSON(it)
+		resp.itemJSON = append(resp.itemJSON, b)
+		size += len(b)
 	}
 	for _, it := range a.Choices {
 		resp.Choices = append(resp.Choices, apiChoice{Ref: it.Ref, Name: it.Name})
@@ -134,10 +139,6 @@ func (s *server) apiAsk(c *gin.Context) error {
 			resp.Candidates = []bot.Candidate{}
 		}
 		resp.Terms = a.Terms
-	}
-	size := 256 + len(resp.Reply)
-	for _, it := range a.Items {
-		size += itemJSONSize(it)
 	}
 	if b, ok := appendAskResponse(make([]byte, 0, size), &resp); ok {
 		// With its length, a long answer is not sent in chunks.

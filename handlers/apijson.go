@@ -32,17 +32,23 @@ func appendAskResponse(b []byte, r *askResponse) ([]byte, bool) {
 	b = append(b, `,"more":`...)
 	b = appendJSONBool(b, r.More)
 	b = append(b, `,"items":`...)
-	if r.Items == nil {
+	switch {
+	case r.itemJSON != nil:
+		b = append(b, '[')
+		for i, it := range r.itemJSON {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, it...)
+		}
+		b = append(b, ']')
+	case r.Items == nil:
 		b = append(b, "null"...)
-	} else {
+	default:
 		b = append(b, '[')
 		for i := range r.Items {
 			if i > 0 {
 				b = append(b, ',')
-			}
-			if i < len(r.itemJSON) {
-				b = append(b, r.itemJSON[i]...)
-				continue
 			}
 			b = appendAPIItem(b, &r.Items[i])
 		}
