@@ -375,7 +375,7 @@ func TestShutdownFlushes(t *testing.T) {
 // TestRateLimit: past the limit a user gets a polite reply, others are not
 // affected, and the limited questions are not logged.
 func TestRateLimit(t *testing.T) {
-	m, _ := srvStart(t, func(c *Config) { c.RateLimit = 3 })
+	m, logs := srvStart(t, func(c *Config) { c.RateLimit = 3 })
 	for i := range 3 {
 		if a := srvAsk(t, m.Addr(), "flood", "办残疾证找谁"); a.Decision == "limited" {
 			t.Fatalf("question %d limited", i+1)
@@ -394,7 +394,7 @@ func TestRateLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rep.Questions != 4 {
-		t.Errorf("%d questions logged, want 4 (the limited one is not)", rep.Questions)
+		t.Errorf("%d questions logged, want 4 (the limited one is not); server log:\n%s", rep.Questions, logs.String())
 	}
 }
 

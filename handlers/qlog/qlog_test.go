@@ -637,3 +637,20 @@ func checkPrune(t *testing.T, s *Store) {
 }
 
 func TestPrune(t *testing.T) { checkPrune(t, MustOpen(t)) }
+
+// A question asked in the very millisecond a report runs "until" is in it:
+// a report made right after a question shows it.
+func TestReportIncludesUntil(t *testing.T) {
+	s := MustOpen(t)
+	q := rec("u", "m1", "低保怎么申请", bot.DecideAnswer, "B20")
+	if err := s.Write(context.Background(), []Entry{{Question: &q}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Report(context.Background(), ReportOptions{Since: t0.Add(-time.Hour), Until: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Questions != 1 {
+		t.Errorf("report until the question's own time counts %d questions, want 1", rep.Questions)
+	}
+}

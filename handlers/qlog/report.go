@@ -83,11 +83,14 @@ func (o *ReportOptions) defaults() {
 	}
 }
 
-// Report reads the log between opts.Since and opts.Until. Every list is
-// empty, never null, when there is nothing to show.
+// Report reads the log from opts.Since to opts.Until, both included (to the
+// millisecond). Every list is empty, never null, when there is nothing to
+// show.
 func (s *Store) Report(ctx context.Context, opts ReportOptions) (*Report, error) {
 	opts.defaults()
-	from, to := opts.Since.UnixMilli(), opts.Until.UnixMilli()
+	// Times are kept to the millisecond: a question of Until's own
+	// millisecond (one asked just before a report "until now") is in.
+	from, to := opts.Since.UnixMilli(), opts.Until.UnixMilli()+1
 	rep := &Report{ByDay: []DayCount{}, TopItems: []ItemCount{}, Unanswered: []QuestionGroup{}, NotUseful: []NotUseful{}}
 
 	if err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT COUNT(*) FROM questions WHERE ts >= ? AND ts < ?`), from, to).Scan(&rep.Questions); err != nil {
