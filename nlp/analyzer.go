@@ -49,7 +49,7 @@ func (a *Analyzer) getSegmentation() *segmentation {
 
 // putSegmentation returns s to the pool, unless a long text made it big.
 func (a *Analyzer) putSegmentation(s *segmentation) {
-	if cap(s.terms) > 1024 || cap(s.sc.offs) > 4096 {
+	if cap(s.terms) > 1024 {
 		return
 	}
 	clear(s.runs) // let the runs' characters go
@@ -100,7 +100,9 @@ func NewAnalyzer(o AnalyzerOptions) (*Analyzer, error) {
 	}
 	pad := d.finish()
 	a.words = d.freq
-	a.seg.load(d.order, d.freq, pad)
+	if err := a.seg.load(d.dictString(pad)); err != nil {
+		return nil, fmt.Errorf("nlp: %w", err)
+	}
 	return a, nil
 }
 
@@ -259,7 +261,6 @@ type run struct {
 type segmentation struct {
 	terms []term
 	runs  []run
-	sc    segScratch
 }
 
 // segment appends the terms of normalised text to s.
@@ -321,7 +322,7 @@ func (a *Analyzer) segmentMemo(s *segmentation, text string, memo *chunkMemo) {
 // breaks.
 func (a *Analyzer) segmentChunk(s *segmentation, chunk string) {
 	base := len(s.terms)
-	toks := a.seg.searchWords(chunk, &s.sc)
+	toks := a.seg.searchWords(chunk)
 	var singles []string
 	left := ""
 	flush := func() {

@@ -216,11 +216,10 @@ func BenchmarkSegment(b *testing.B) {
 	for _, q := range sampleQuestions {
 		texts = append(texts, strings.Fields(strings.ReplaceAll(normalize(q, true), "\n", " "))...)
 	}
-	var sc segScratch
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, t := range texts {
-			a.seg.searchWords(t, &sc)
+			a.seg.searchWords(t)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(sampleQuestions)), "ns/question")

@@ -81,7 +81,7 @@ func (a *Analyzer) analyzeNormalized(norm string, p *Params) query {
 		done := false
 		ms = a.syn.matchText(make([]synMatch, 0, 4), norm, func(i int) int {
 			if !done {
-				ends, done = a.wordEnds(norm, &s.sc), true
+				ends, done = a.wordEnds(norm), true
 			}
 			if ends == nil {
 				return 0
@@ -277,27 +277,34 @@ func overlaps(bs []term, i int) bool {
 // offsets; nil when there is no such offset. 农村医保 is cut 农村 医保: the
 // offset between 村 and 医 is at a boundary, the one between 农 and 村
 // within 农村.
-func (a *Analyzer) wordEnds(text string, sc *segScratch) []int {
+func (a *Analyzer) wordEnds(text string) []int {
 	var ends []int
 	for start := 0; start < len(text); {
 		end := start
 		for end < len(text) && text[end] != ' ' && text[end] != '\n' {
 			end++
 		}
-		if end > start {
-			a.seg.cut(text[start:end], sc)
-			for k := 0; k < len(sc.words); k += 2 {
-				from, to := sc.words[k], sc.words[k+1]
-				if a.stop[text[start+sc.offs[from]:start+sc.offs[to]]] {
-					continue // 的话 in 我的话费: a function word binds nothing
-				}
-				for x := from + 1; x < to; x++ {
-					if ends == nil {
-						ends = make([]int, len(text)+1)
-					}
-					ends[start+sc.offs[x]] = start + sc.offs[to]
-				}
+		// gse's words cover the chunk in order; normalised text is lower
+		// case already, as gse reads it, so their byte lengths add up.
+		at := start
+		for _, w := range a.seg.words(text[start:end]) {
+			from := at
+			at += len(w)
+			if utf8.RuneCountInString(w) < 2 || a.stop[w] {
+				continue // 的话 in 我的话费: a function word binds nothing
 			}
+			for x := from + 1; x < at; x++ {
+				if !utf8.RuneStart(text[x]) {
+					continue
+				}
+				if ends == nil {
+					ends = make([]int, len(text)+1)
+				}
+				ends[x] = at
+			}
+		}
+		if at != end {
+			return nil // gse changed the text: no word ends to trust
 		}
 		start = end + 1
 	}
