@@ -60,6 +60,7 @@ type Answer struct {
 	Items      []*Item     // the items answered or listed
 	Choices    []*Item     // the numbered choice offered (DecideChoice)
 	Candidates []Candidate // the ranking behind a matcher decision, best first
+	Unlisted   *OutOfScope // DecideNone: the matter no list covers that the question is about, if known
 	Terms      []string    // the question's analysed terms
 	Text       string      // the reply rendered for the question's channel
 	More       bool        // Text ends with an invitation to reply 详情 for the rest

@@ -34,6 +34,10 @@ type Thresholds struct {
 	Tie float64
 	// MaxChoices is how many items a numbered choice offers at most.
 	MaxChoices int
+	// Unlisted: a matter no list covers (Ranking.OutOfScope) is the answer
+	// when it scores at least this multiple of the best item's score and
+	// that item is not Confident.
+	Unlisted float64
 }
 
 // DefaultThresholds are calibrated on the development questions
@@ -48,6 +52,7 @@ var DefaultThresholds = Thresholds{
 	Close:      0.75,
 	Tie:        0.90,
 	MaxChoices: 3,
+	Unlisted:   1.0,
 }
 
 // Options configure a Bot. The zero value of each field picks a default.
@@ -79,6 +84,9 @@ type Bot struct {
 func New(lib *Library, rankers map[string]Ranker, opts Options) (*Bot, error) {
 	if opts.Thresholds == (Thresholds{}) {
 		opts.Thresholds = DefaultThresholds
+	}
+	if opts.Thresholds.Unlisted <= 0 {
+		opts.Thresholds.Unlisted = DefaultThresholds.Unlisted
 	}
 	if opts.Thresholds.MaxChoices < 2 {
 		opts.Thresholds.MaxChoices = 3
@@ -307,6 +315,11 @@ func (c *conv) match(ctx context.Context, text string) *Answer {
 		cands = append(cands, Candidate{Ref: it.Ref, Name: it.Name, Score: h.Score, Matches: h.Matches})
 	}
 	c.sess.Choices = nil
+	if u := r.OutOfScope; u != nil && unlistedWins(u, cands, r.Max, th) {
+		a := c.unlisted(text, u)
+		a.Candidates, a.Terms = cands, r.Terms
+		return a
+	}
 	if len(hits) == 0 || r.Max <= 0 || cands[0].Score < th.Abstain*r.Max {
 		a := c.none(text, hits)
 		a.Candidates, a.Terms = cands, r.Terms
@@ -389,6 +402,34 @@ func (c *conv) choice(items []*Item, cands []Candidate, terms []string) *Answer 
 	}
 	c.sess.Last = nil
 	c.sess.Question, c.sess.MsgID = c.q.Text, c.q.MessageID
+	a.Text = render(c.q.Channel, sb.String())
+	return a
+}
+
+// unlistedWins reports whether the question is about the matter no list
+// covers, u, rather than about the items: u is above the abstain line and
+// ahead of the best item by th.Unlisted, and the best item is not
+// confident. A clear match of an item is never hidden.
+func unlistedWins(u *OutOfScope, cands []Candidate, max float64, th Thresholds) bool {
+	if max <= 0 || u.Score < th.Abstain*max {
+		return false
+	}
+	if len(cands) == 0 {
+		return true
+	}
+	top := cands[0].Score
+	return top < th.Confident*max && u.Score >= th.Unlisted*top
+}
+
+// unlisted says that the list has nothing for the question, and who usually
+// handles such a matter.
+func (c *conv) unlisted(text string, u *OutOfScope) *Answer {
+	a := &Answer{Decision: DecideNone, Unlisted: u}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "抱歉，“%s”不属于%s的履职事项。\n", clip(text, 30), c.t.Name)
+	fmt.Fprintf(&sb, "%s一般由%s办理，请向他们咨询。\n", u.Matter, u.Body)
+	sb.WriteString("如需帮助，请拨打 " + c.b.opts.Hotline + " 政务服务便民热线。")
+	c.sess.Last = nil
 	a.Text = render(c.q.Channel, sb.String())
 	return a
 }

@@ -89,16 +89,20 @@ type KindScore struct {
 // Evaluation is what dutybot eval prints. Rates are fractions in [0,1]. A
 // NONE case counts as right (at top-1 and top-3) when the decision is none.
 type Evaluation struct {
-	N           int                  `json:"n"`
-	Top1        float64              `json:"top1"`
-	Top3        float64              `json:"top3"`
-	MRR         float64              `json:"mrr"`
-	NoneN       int                  `json:"none_n"`
-	NoneCorrect int                  `json:"none_correct"`
-	AnsweredN   int                  `json:"answered_n"`
-	FalseNone   int                  `json:"false_none"`
-	ByKind      map[string]KindScore `json:"by_kind"`
-	Misses      []Miss               `json:"misses"`
+	N           int     `json:"n"`
+	Top1        float64 `json:"top1"`
+	Top3        float64 `json:"top3"`
+	MRR         float64 `json:"mrr"`
+	NoneN       int     `json:"none_n"`
+	NoneCorrect int     `json:"none_correct"`
+	AnsweredN   int     `json:"answered_n"`
+	FalseNone   int     `json:"false_none"`
+	// AnswerableTop1 and AnswerableTop3 are Top1 and Top3 over the
+	// answerable cases alone.
+	AnswerableTop1 float64              `json:"answerable_top1"`
+	AnswerableTop3 float64              `json:"answerable_top3"`
+	ByKind         map[string]KindScore `json:"by_kind"`
+	Misses         []Miss               `json:"misses"`
 }
 
 // Evaluate asks every case as a fresh user and scores the answers. A case's
@@ -149,6 +153,10 @@ func Evaluate(ctx context.Context, b *Bot, township string, cases []Case) (*Eval
 				}
 			}
 		}
+		if len(c.Expected) > 0 {
+			ev.AnswerableTop1 += b2f(t1)
+			ev.AnswerableTop3 += b2f(t3)
+		}
 		k := kinds[c.Kind]
 		if k == nil {
 			k = &acc{}
@@ -177,6 +185,10 @@ func Evaluate(ctx context.Context, b *Bot, township string, cases []Case) (*Eval
 			ev.Top3++
 		}
 	}
+	if ev.AnsweredN > 0 {
+		ev.AnswerableTop1 /= float64(ev.AnsweredN)
+		ev.AnswerableTop3 /= float64(ev.AnsweredN)
+	}
 	if ev.N > 0 {
 		ev.Top1 /= float64(ev.N)
 		ev.Top3 /= float64(ev.N)
@@ -189,6 +201,13 @@ func Evaluate(ctx context.Context, b *Bot, township string, cases []Case) (*Eval
 		ev.ByKind[name] = KindScore{N: k.n, Top1: float64(k.t1) / float64(k.n), Top3: float64(k.t3) / float64(k.n)}
 	}
 	return ev, nil
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // NoneRate is the fraction of NONE cases answered none (1 when there are none).
@@ -204,6 +223,7 @@ func (ev *Evaluation) NoneRate() float64 {
 func (ev *Evaluation) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "questions: %d (answerable %d, NONE %d)\n", ev.N, ev.AnsweredN, ev.NoneN)
 	fmt.Fprintf(w, "top-1: %.3f\ntop-3: %.3f\nmrr: %.3f\n", ev.Top1, ev.Top3, ev.MRR)
+	fmt.Fprintf(w, "answerable top-1: %.3f\nanswerable top-3: %.3f\n", ev.AnswerableTop1, ev.AnswerableTop3)
 	fmt.Fprintf(w, "none handled: %d/%d (%.3f)\nfalse none: %d\n", ev.NoneCorrect, ev.NoneN, ev.NoneRate(), ev.FalseNone)
 	if len(ev.ByKind) > 0 {
 		names := make([]string, 0, len(ev.ByKind))

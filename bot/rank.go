@@ -18,6 +18,19 @@ type Ranking struct {
 	Max float64
 	// Hits are the matching items, best first.
 	Hits []Hit
+	// OutOfScope is the everyday matter that no township list covers which
+	// fits the question best (by the out-of-scope bank's examples), if any
+	// fits at all.
+	OutOfScope *OutOfScope
+}
+
+// OutOfScope is a matter no township list covers, as a Ranker found it.
+type OutOfScope struct {
+	Matter string
+	Body   string // who usually handles it
+	// Score is on the items' scale; Matches are the examples that matched.
+	Score   float64
+	Matches []Match
 }
 
 // Hit is one ranked item.

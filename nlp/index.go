@@ -21,6 +21,9 @@ type Field struct {
 type Doc struct {
 	ID     string
 	Fields map[string]string
+	// Examples are questions as people ask them about the document (see
+	// exampleIndex); a document may have examples and no fields.
+	Examples []string
 }
 
 // Params tunes the ranking. The zero value means the defaults, which
@@ -63,11 +66,29 @@ type Params struct {
 	// told with context (我家老头子去年中风了…) has many more, and they are
 	// the telling, not more unlisted matters.
 	UnknownCap float64
+
+	// LongQuery is the number of concepts beyond which a question's Max
+	// grows only as the square root of their number (default 8; negative:
+	// no limit). A long message — a complaint of several sentences — tells
+	// places, dates, people and story around one matter: each of those
+	// words would raise Max as much as a word of the matter, and a message
+	// whose matter is clear would fall below the abstain line.
+	LongQuery float64
+
+	// Examples is the share of a hit's score that comes from its examples
+	// when the index has any (default 0.5): a document with examples scores
+	// (1 − Examples) × its field score + Examples × Max × its example
+	// evidence (see exampleIndex), a document without them its field score
+	// alone. So a hit's score stays a share of Result.Max.
+	Examples float64
+	// ExampleSecond is how much a document's second most similar example
+	// adds to its evidence (default 0.5).
+	ExampleSecond float64
 }
 
 // DefaultParams returns the default ranking parameters.
 func DefaultParams() Params {
-	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Known: 0.5, Unknown: 1.5, UnknownCap: 2.5}
+	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Known: 0.5, Unknown: 1.5, UnknownCap: 2.5, LongQuery: 8, Examples: 0.5, ExampleSecond: 0.5}
 }
 
 func (p Params) withDefaults() Params {
@@ -90,6 +111,10 @@ func (p Params) withDefaults() Params {
 	def(&p.Bigram, d.Bigram)
 	def(&p.Known, d.Known)
 	def(&p.Unknown, d.Unknown)
+	def(&p.LongQuery, d.LongQuery)
+	def(&p.Examples, d.Examples)
+	def(&p.ExampleSecond, d.ExampleSecond)
+	p.Examples = min(p.Examples, 1)
 	switch {
 	case p.UnknownCap == 0:
 		p.UnknownCap = d.UnknownCap
@@ -171,6 +196,7 @@ type Index struct {
 	synLatin map[string][]string
 
 	scratch sync.Pool
+	ex      *exampleIndex // nil when no document has examples
 }
 
 // NewIndex analyses docs with a and indexes them over fields. Fields of a
@@ -184,6 +210,8 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 		terms:  map[string]int32{},
 	}
 	nf := len(fields)
+	exDone := make(chan *exampleIndex, 1)
+	go func() { exDone <- newExampleIndex(a, docs) }()
 	analyzed := ix.analyzeDocs(docs)
 
 	// Field lengths (in terms) and their averages over the documents that
@@ -294,7 +322,14 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 			ix.postings[id] = append(ix.postings[id], p)
 		}
 	}
-	n := float64(len(docs))
+	// Documents with examples alone (no field text) are no part of the
+	// fields' statistics.
+	n := 0.0
+	for d := range docs {
+		if slices.ContainsFunc(analyzed[d], func(ts []string) bool { return ts != nil }) {
+			n++
+		}
+	}
 	ix.best = make([]float64, len(ix.terms))
 	for id, ps := range ix.postings {
 		idf := bm25IDF(n, float64(len(ps)))
@@ -366,6 +401,7 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 		lk := latinKey(k)
 		ix.synLatin[lk] = append(ix.synLatin[lk], ps...)
 	}
+	ix.ex = <-exDone
 	return ix
 }
 

@@ -2,6 +2,7 @@ package nlp
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -124,6 +125,36 @@ func (ix *Index) SearchKey(key string, limit int) Result {
 		s.bestDocs = s.bestDocs[:0]
 	}
 
+	// Example evidence (see exampleIndex) takes its share of the score of
+	// the documents that have examples.
+	var es *exScratch
+	if ix.ex != nil && res.Max > 0 {
+		es = ix.ex.getScratch(len(ix.ids))
+		defer ix.ex.putScratch(es)
+		ix.ex.search(key, es)
+		if ExampleOr {
+			for _, d := range es.docs {
+				b := &es.best[d]
+				fs := 0.0
+				if s.inTotal[d] {
+					fs = min(1, s.total[d]/res.Max)
+				}
+				b.k = ix.p.Examples * (1 - fs)
+				addTotal(d, b.k*res.Max*b.evidence(ix.p.ExampleSecond))
+			}
+		} else {
+			for _, d := range s.touched {
+				if ix.ex.hasEx[d] {
+					s.total[d] *= 1 - ix.p.Examples
+				}
+			}
+			for _, d := range es.docs {
+				es.best[d].k = ix.p.Examples
+				addTotal(d, ix.p.Examples*res.Max*es.best[d].evidence(ix.p.ExampleSecond))
+			}
+		}
+	}
+
 	docs := ix.top(s, limit)
 	ix.locate(s, &q, docs)
 	res.Hits = make([]Hit, len(docs))
@@ -131,7 +162,14 @@ func (ix *Index) SearchKey(key string, limit int) Result {
 	matches := make([]Match, 0, 8*len(docs))
 	for i, d := range docs {
 		start := len(matches)
-		matches = ix.explain(&q, s, len(docs), i, matches)
+		scale := 1.0
+		if es != nil && ix.ex.hasEx[d] && !ExampleOr {
+			scale = 1 - ix.p.Examples
+		}
+		matches = ix.explain(&q, s, len(docs), i, scale, matches)
+		if es != nil {
+			matches = ix.explainExamples(es.best[d], res.Max, matches)
+		}
 		h := Hit{ID: ix.ids[d], Matches: matches[start:len(matches):len(matches)]}
 		for _, m := range h.Matches {
 			h.Score += m.Score
@@ -243,9 +281,32 @@ func (ix *Index) hitPosting(s *scratch, t *qterm, nh, h int) (posting, bool) {
 	return ix.postings[t.id][pi-1], true
 }
 
+var ExampleOr = false
+
+// ExampleField is the Field of a Match that an example of the document
+// made: its Term is the example.
+const ExampleField = "example"
+
+// explainExamples appends to ms the matches of a document's most similar
+// examples, b, which add up to their share of its score.
+func (ix *Index) explainExamples(b exBest, max float64, ms []Match) []Match {
+	w := b.k * max
+	if w <= 0 {
+		return ms
+	}
+	if b.s1 > 0 {
+		ms = append(ms, Match{Term: ix.ex.text[b.e1], Field: ExampleField, Score: w * b.s1})
+	}
+	if v := w * ix.p.ExampleSecond * b.s2 * (1 - b.s1); v > 0 {
+		ms = append(ms, Match{Term: ix.ex.text[b.e2], Field: ExampleField, Score: v})
+	}
+	return ms
+}
+
 // explain appends to ms the matches of hit h of nh: the winning
-// alternative of each group, split by term and field.
-func (ix *Index) explain(q *query, s *scratch, nh, h int, ms []Match) []Match {
+// alternative of each group, split by term and field, each scaled by scale
+// (the fields' share of the score).
+func (ix *Index) explain(q *query, s *scratch, nh, h int, scale float64, ms []Match) []Match {
 	for _, g := range q.groups {
 		best, bestScore := -1, 0.0
 		for ai, alt := range g.alts {
@@ -269,7 +330,7 @@ func (ix *Index) explain(q *query, s *scratch, nh, h int, ms []Match) []Match {
 			if !ok || t.w == 0 {
 				continue
 			}
-			v := t.w * p.score
+			v := scale * t.w * p.score
 			for _, fp := range ix.parts[p.part0 : p.part0+p.nPart] {
 				ms = append(ms, Match{Term: t.text, Field: ix.fields[fp.field].Name, Score: v * fp.share})
 			}
@@ -281,6 +342,7 @@ func (ix *Index) explain(q *query, s *scratch, nh, h int, ms []Match) []Match {
 // max returns the highest score the query can reach (see Result.Max).
 func (ix *Index) max(q *query) float64 {
 	sum, unknownSum := 0.0, 0.0
+	concepts := 0
 	for _, g := range q.groups {
 		// A word no document has counts toward the maximum, unless the
 		// synonym table or its sound says what it means in the documents'
@@ -316,8 +378,15 @@ func (ix *Index) max(q *query) float64 {
 		}
 		sum += best - bestUnknown
 		unknownSum += bestUnknown
+		if best > 0 {
+			concepts++
+		}
 	}
-	return sum + min(unknownSum, ix.p.UnknownCap*ix.unknown)
+	m := sum + min(unknownSum, ix.p.UnknownCap*ix.unknown)
+	if n := float64(concepts); ix.p.LongQuery > 0 && n > ix.p.LongQuery {
+		m *= math.Sqrt(ix.p.LongQuery / n)
+	}
+	return m
 }
 
 // terms lists the query's distinct terms in order.

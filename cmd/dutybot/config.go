@@ -1,6 +1,8 @@
 package main
 
 import (
+	"dutybot/cmd/dutybot/app"
+
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -40,6 +42,11 @@ type Config struct {
 	// Synonyms is the synonym table (DUTYBOT_SYNONYMS); empty means the
 	// embedded table.
 	Synonyms string `yaml:"synonyms"`
+	// Knowledge is the knowledge bank of how people ask about each matter
+	// (DUTYBOT_KNOWLEDGE) and OutOfScope the bank of matters no township
+	// list covers (DUTYBOT_OUT_OF_SCOPE); empty means the embedded ones.
+	Knowledge  string `yaml:"knowledge"`
+	OutOfScope string `yaml:"out_of_scope"`
 
 	WeChat   WeChatConfig   `yaml:"wechat"`
 	WeComBot WeComBotConfig `yaml:"wecom_bot"`
@@ -193,6 +200,8 @@ var envSettings = []envSetting{
 		return nil
 	}},
 	{"DUTYBOT_SYNONYMS", "synonyms", envString(func(c *Config) *string { return &c.Synonyms })},
+	{"DUTYBOT_KNOWLEDGE", "knowledge", envString(func(c *Config) *string { return &c.Knowledge })},
+	{"DUTYBOT_OUT_OF_SCOPE", "out_of_scope", envString(func(c *Config) *string { return &c.OutOfScope })},
 	{"DUTYBOT_WECHAT_APPID", "wechat.app_id", envString(func(c *Config) *string { return &c.WeChat.AppID })},
 	{"DUTYBOT_WECHAT_APPSECRET", "wechat.app_secret", envString(func(c *Config) *string { return &c.WeChat.AppSecret })},
 	{"DUTYBOT_WECHAT_TOKEN", "wechat.token", envString(func(c *Config) *string { return &c.WeChat.Token })},
@@ -209,6 +218,11 @@ var envSettings = []envSetting{
 // (os.LookupEnv in the command). A variable that is unset or empty leaves
 // the setting alone. It returns a ConfigValidationError naming the variable
 // when a value cannot be read (DUTYBOT_RATE_LIMIT=abc).
+// Sources are the files the bot's catalog is loaded from.
+func (c *Config) Sources() app.Sources {
+	return app.Sources{Documents: c.Documents, Synonyms: c.Synonyms, Knowledge: c.Knowledge, OutOfScope: c.OutOfScope}
+}
+
 func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	var errs []error
 	for _, s := range envSettings {

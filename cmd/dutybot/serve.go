@@ -249,10 +249,13 @@ func (m *Main) Run(ctx context.Context) error {
 	if cfg.RateLimit > 0 && opts.Limiter == nil {
 		opts.Limiter = bot.NewMemoryLimiter(cfg.RateLimit)
 	}
-	b, cat, err := app.NewBot(opts, cfg.Synonyms, cfg.Documents...)
+	b, cat, err := app.NewBotSources(opts, cfg.Sources())
 	if err != nil {
 		return fmt.Errorf("load documents: %w", err)
 	}
+	// Loading made much garbage (segmenting the lists and the knowledge
+	// bank); the server's steady state is a fraction of it.
+	debug.FreeOSMemory()
 	for _, p := range cat.Problems {
 		log.Warn("document problem", "problem", fmt.Sprint(p))
 	}
@@ -457,7 +460,7 @@ func (e *ReloadError) Error() string {
 }
 
 func (m *Main) reload() error {
-	cat, err := app.Load(m.Config.Synonyms, m.Config.Documents...)
+	cat, err := app.LoadSources(m.Config.Sources())
 	if err != nil {
 		return fmt.Errorf("reload: %w", err)
 	}

@@ -174,7 +174,9 @@ func (a *adjuster) apply(res *nlp.Result, limit int) {
 		demoted[h.ID] = true
 		h.Matches = slices.Clone(h.Matches)
 		for j := range h.Matches {
-			h.Matches[j].Score *= stepOnlyWeight
+			if h.Matches[j].Field != nlp.ExampleField {
+				h.Matches[j].Score *= stepOnlyWeight
+			}
 		}
 		rescore(h)
 		slices.SortStableFunc(res.Hits, byScore)
@@ -195,18 +197,32 @@ func rescore(h *nlp.Hit) {
 // weak reports whether h rests on one term of the question that its steps
 // mention once and nothing else of it has.
 func (a *adjuster) weak(h *nlp.Hit) bool {
-	return stepOnly(h.Matches) && strings.Count(a.steps[h.ID], h.Matches[0].Term) <= 1
-}
-
-// stepOnly reports whether matches are of one term, in steps only.
-func stepOnly(ms []nlp.Match) bool {
-	if len(ms) == 0 {
+	if !stepOnly(h.Matches) {
 		return false
 	}
-	for _, m := range ms {
-		if !slices.Contains(stepFields, m.Field) || m.Term != ms[0].Term {
+	for _, m := range h.Matches {
+		if m.Field != nlp.ExampleField {
+			return strings.Count(a.steps[h.ID], m.Term) <= 1
+		}
+	}
+	return false
+}
+
+// stepOnly reports whether the field matches among ms are of one term, in
+// steps only. Examples are other evidence, which the discount leaves as it
+// is.
+func stepOnly(ms []nlp.Match) bool {
+	var first *nlp.Match
+	for i, m := range ms {
+		if m.Field == nlp.ExampleField {
+			continue
+		}
+		if first == nil {
+			first = &ms[i]
+		}
+		if !slices.Contains(stepFields, m.Field) || m.Term != first.Term {
 			return false
 		}
 	}
-	return true
+	return first != nil
 }

@@ -16,6 +16,10 @@ import (
 	"dutybot/seeds"
 )
 
+// RankParams are the ranking parameters of the items' index: nlp's
+// defaults.
+var RankParams = nlp.DefaultParams()
+
 // Fields are the indexed fields of an item and their BM25F weights.
 var Fields = []nlp.Field{
 	{Name: "name", Weight: 3},
@@ -29,63 +33,110 @@ var Fields = []nlp.Field{
 // Catalog is a loaded set of documents with their rankers: what a reload
 // replaces as a whole.
 type Catalog struct {
-	Library  *bot.Library
-	Rankers  map[string]bot.Ranker
-	Problems []seeds.Problem
+	Library   *bot.Library
+	Rankers   map[string]bot.Ranker
+	Problems  []seeds.Problem
+	Knowledge *bot.Knowledge
+	// Coverage is, by township, what the knowledge bank holds for it.
+	Coverage []bot.Coverage
 }
 
-// Load parses the documents at paths (the embedded default list when none)
-// and the synonym table at synonyms (the embedded default when empty), and
-// builds the rankers. Problems in the documents are returned in the Catalog;
-// a document that cannot be read at all, or a broken synonym table, is an
-// error.
+// Sources name what LoadSources reads. An empty field means the embedded
+// default: the 喀尔墩乡 list, configs/synonyms.txt, configs/knowledge.tsv,
+// configs/out-of-scope.tsv.
+type Sources struct {
+	Documents  []string
+	Synonyms   string
+	Knowledge  string
+	OutOfScope string
+}
+
+// Load is LoadSources of the documents at paths and the synonym table at
+// synonyms, with the embedded knowledge banks.
 func Load(synonyms string, paths ...string) (*Catalog, error) {
-	// The synonym table is read while the documents are parsed: start-up
-	// time matters, and the two do not depend on each other.
-	type synResult struct {
+	return LoadSources(Sources{Documents: paths, Synonyms: synonyms})
+}
+
+// readConfig returns the file at path, or the embedded default under its
+// name when path is empty.
+func readConfig(path, defName string, def []byte) (string, []byte, error) {
+	if path == "" {
+		return defName, def, nil
+	}
+	data, err := os.ReadFile(path)
+	return path, data, err
+}
+
+// LoadSources parses the documents, the synonym table and the knowledge
+// banks, and builds the rankers. Problems in the documents are returned in
+// the Catalog; a document that cannot be read at all, or a broken synonym
+// table or bank, is an error.
+func LoadSources(src Sources) (*Catalog, error) {
+	// The tables are read while the documents are parsed: start-up time
+	// matters, and they do not depend on each other.
+	type tables struct {
 		syn *nlp.Synonyms
+		k   *bot.Knowledge
 		err error
 	}
-	synDone := make(chan synResult, 1)
+	done := make(chan tables, 1)
 	go func() {
-		name, data := "configs/synonyms.txt", configs.Synonyms
-		if synonyms != "" {
-			var err error
-			if data, err = os.ReadFile(synonyms); err != nil {
-				synDone <- synResult{err: fmt.Errorf("read synonyms: %w", err)}
-				return
-			}
-			name = synonyms
+		var t tables
+		defer func() { done <- t }()
+		name, data, err := readConfig(src.Synonyms, configs.SynonymsFile, configs.Synonyms)
+		if err != nil {
+			t.err = fmt.Errorf("read synonyms: %w", err)
+			return
 		}
-		syn, err := nlp.ParseSynonyms(name, data)
-		synDone <- synResult{syn, err}
+		if t.syn, t.err = nlp.ParseSynonyms(name, data); t.err != nil {
+			return
+		}
+		t.k = &bot.Knowledge{}
+		if name, data, err = readConfig(src.Knowledge, configs.KnowledgeFile, configs.Knowledge); err != nil {
+			t.err = fmt.Errorf("read knowledge bank: %w", err)
+			return
+		}
+		if t.k.Examples, t.err = bot.ParseKnowledge(name, data); t.err != nil {
+			return
+		}
+		if name, data, err = readConfig(src.OutOfScope, configs.OutOfScopeFile, configs.OutOfScope); err != nil {
+			t.err = fmt.Errorf("read out-of-scope bank: %w", err)
+			return
+		}
+		t.k.OutOfScope, t.err = bot.ParseOutOfScope(name, data)
 	}()
-	lib, problems, err := seeds.Load(paths...)
-	sr := <-synDone
+	lib, problems, err := seeds.Load(src.Documents...)
+	tb := <-done
 	if err != nil {
 		return nil, err
 	}
 	if len(lib.Townships) == 0 {
 		return nil, errors.New("no township found in the documents")
 	}
-	if sr.err != nil {
-		return nil, sr.err
+	if tb.err != nil {
+		return nil, tb.err
 	}
-	syn := sr.syn
-	an, err := nlp.NewAnalyzer(nlp.AnalyzerOptions{Vocabulary: Vocabulary(lib), Synonyms: syn, StopWords: PlaceNames(lib)})
+	an, err := nlp.NewAnalyzer(nlp.AnalyzerOptions{Vocabulary: Vocabulary(lib), Synonyms: tb.syn, StopWords: PlaceNames(lib)})
 	if err != nil {
 		return nil, fmt.Errorf("build analyzer: %w", err)
 	}
-	rankers := make(map[string]bot.Ranker, len(lib.Townships))
+	cat := &Catalog{Library: lib, Rankers: make(map[string]bot.Ranker, len(lib.Townships)), Problems: problems, Knowledge: tb.k}
 	for _, t := range lib.Townships {
-		rankers[t.Name] = NewRanker(an, t, lib.Bodies)
+		cov := tb.k.ForTownship(t)
+		cat.Coverage = append(cat.Coverage, cov)
+		cat.Rankers[t.Name] = NewRanker(an, t, lib.Bodies, cov.Examples, tb.k.OutOfScope)
 	}
-	return &Catalog{Library: lib, Rankers: rankers, Problems: problems}, nil
+	return cat, nil
 }
 
 // NewBot loads the catalog and returns a bot serving it.
 func NewBot(opts bot.Options, synonyms string, paths ...string) (*bot.Bot, *Catalog, error) {
-	cat, err := Load(synonyms, paths...)
+	return NewBotSources(opts, Sources{Documents: paths, Synonyms: synonyms})
+}
+
+// NewBotSources loads the catalog from src and returns a bot serving it.
+func NewBotSources(opts bot.Options, src Sources) (*bot.Bot, *Catalog, error) {
+	cat, err := LoadSources(src)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,21 +194,42 @@ type ranker struct {
 	ix    *nlp.Index
 	cache *rankCache
 	adj   adjuster
+	// unlisted are the out-of-scope matters, by their document's ID.
+	unlisted map[string]bot.OutOfScope
 }
 
-// NewRanker indexes a township's items. The bodies field carries every name
-// of each body (from dir, which may be nil), so that 人社局 finds the items
-// of 市人力资源和社会保障局.
-func NewRanker(an *nlp.Analyzer, t *bot.Township, dir *bot.Directory) bot.Ranker {
+// unlistedPrefix starts the ID of an out-of-scope matter's document; no
+// item's ref starts with it.
+const unlistedPrefix = "~"
+
+// NewRanker indexes a township's items with their examples (by ref) and
+// the out-of-scope matters. The bodies field carries every name of each
+// body (from dir, which may be nil), so that 人社局 finds the items of
+// 市人力资源和社会保障局.
+func NewRanker(an *nlp.Analyzer, t *bot.Township, dir *bot.Directory, examples map[string][]string, unlisted []bot.Unlisted) bot.Ranker {
 	docs := make([]nlp.Doc, 0, len(t.Items))
 	for _, it := range t.Items {
-		docs = append(docs, nlp.Doc{ID: it.Ref, Fields: itemFields(it, dir)})
+		docs = append(docs, nlp.Doc{ID: it.Ref, Fields: itemFields(it, dir), Examples: examples[it.Ref]})
+	}
+	r := &ranker{cache: newRankCache(rankCacheSize), unlisted: map[string]bot.OutOfScope{}}
+	byMatter := map[string]int{}
+	for _, o := range unlisted {
+		id := unlistedPrefix + o.Matter
+		i, ok := byMatter[id]
+		if !ok {
+			i = len(docs)
+			byMatter[id] = i
+			docs = append(docs, nlp.Doc{ID: id})
+			r.unlisted[id] = bot.OutOfScope{Matter: o.Matter, Body: o.Body}
+		}
+		docs[i].Examples = append(docs[i].Examples, o.Text)
 	}
 	// The adjuster is built while the index is.
 	adj := make(chan adjuster, 1)
 	go func() { adj <- newAdjuster(docs, dir) }()
-	ix := nlp.NewIndex(an, Fields, docs, nlp.Params{K1: 1.2, B: 0.75})
-	return &ranker{ix: ix, cache: newRankCache(rankCacheSize), adj: <-adj}
+	r.ix = nlp.NewIndex(an, Fields, docs, RankParams)
+	r.adj = <-adj
+	return r
 }
 
 // Rank implements bot.Ranker. The Ranking of a question asked again (in
@@ -173,22 +245,35 @@ func (r *ranker) Rank(question string, limit int) bot.Ranking {
 	return out
 }
 
+// unlistedRoom is how many more hits a search asks for than the caller
+// wants, for the out-of-scope matters among them.
+const unlistedRoom = 2
+
 func (r *ranker) rank(key string, limit int) bot.Ranking {
-	res := r.ix.SearchKey(key, limit)
-	r.adj.apply(&res, limit)
-	out := bot.Ranking{Terms: res.Terms, Max: res.Max, Hits: make([]bot.Hit, len(res.Hits))}
+	res := r.ix.SearchKey(key, limit+unlistedRoom)
+	r.adj.apply(&res, 0)
+	out := bot.Ranking{Terms: res.Terms, Max: res.Max, Hits: make([]bot.Hit, 0, len(res.Hits))}
 	n := 0
 	for _, h := range res.Hits {
 		n += len(h.Matches)
 	}
 	all := make([]bot.Match, n) // the hits' matches share one array
-	for i, h := range res.Hits {
+	for _, h := range res.Hits {
 		ms := all[:len(h.Matches):len(h.Matches)]
 		all = all[len(h.Matches):]
 		for j, m := range h.Matches {
 			ms[j] = bot.Match{Term: m.Term, Field: m.Field, Score: m.Score}
 		}
-		out.Hits[i] = bot.Hit{Ref: h.ID, Score: h.Score, Matches: ms}
+		if u, ok := r.unlisted[h.ID]; ok {
+			if out.OutOfScope == nil {
+				u.Score, u.Matches = h.Score, ms
+				out.OutOfScope = &u
+			}
+			continue
+		}
+		if limit <= 0 || len(out.Hits) < limit {
+			out.Hits = append(out.Hits, bot.Hit{Ref: h.ID, Score: h.Score, Matches: ms})
+		}
 	}
 	return out
 }

@@ -1,0 +1,287 @@
+package nlp
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Examples are sentences that say how people ask about a document (Doc's
+// Examples): "similar questions", as FAQ bots keep them. They are evidence
+// for their document, matched against a question by the words they share,
+// whatever the document's own text says.
+//
+// An example and a question are each a vector of features: the analyser's
+// terms and every character bigram of the Han text (after fillers are cut),
+// so that a segmentation that differs between the two still leaves shared
+// bigrams. A feature weighs idf × (1 + ln tf), idf over the examples.
+// Their similarity is the dot product over the shared features divided by
+// |example| × min(|question|, |example|), capped at 1: for a question no
+// longer than the example, the cosine; for a longer one — a complaint of
+// several sentences around one matter — the share of the example's weight
+// that the question covers, so that the dates, places and story around
+// the matter do not drown it. Features no example has (place names,
+// numbers) count toward neither.
+//
+// A document's example evidence is s1 + Params.ExampleSecond × s2 × (1 −
+// s1), from its two most similar examples: one example that says the same
+// as the question is strong evidence, a second one makes it surer.
+type exampleIndex struct {
+	feats    map[string]int32
+	idf      []float64  // by feature
+	postings [][]expost // by feature
+	doc      []int32    // by example: its document
+	text     []string   // by example
+	norm     []float64  // by example: the length of its vector
+	hasEx    []bool     // by document: it has examples
+	scratch  sync.Pool  // of *exScratch
+	maxDF    int        // features in more examples are too common to look up
+	a        *Analyzer
+	// bigrams numbers the character bigrams, apart from feats (the words).
+	bigrams map[[2]rune]int32
+}
+
+// exFeatures are a text's features: its words and its character bigrams.
+type exFeatures struct {
+	words   []string
+	bigrams [][2]rune
+}
+
+type expost struct {
+	ex int32
+	w  float32
+}
+
+// exScratch is one search's working memory.
+type exScratch struct {
+	dot     []float64 // by example
+	touched []int32   // examples with dot > 0
+	best    []exBest  // by document
+	docs    []int32   // documents with a best
+}
+
+// exBest is a document's two most similar examples.
+type exBest struct {
+	s1, s2 float64
+	e1, e2 int32
+	k      float64 // the weight of the evidence in the document's score, as a share of Max
+}
+
+// evidence is a document's example evidence (see exampleIndex).
+func (b exBest) evidence(second float64) float64 {
+	return b.s1 + second*b.s2*(1-b.s1)
+}
+
+// maxExampleDF is the share of examples above which a feature is too
+// common to say anything (的了, 怎么): it is not looked up.
+const maxExampleDF = 0.05
+
+// exampleFeatures returns the features of text (see exampleIndex).
+func (a *Analyzer) exampleFeatures(text string) exFeatures {
+	cut := a.fillers.cut(normalize(text, true))
+	s := a.getSegmentation()
+	a.segment(s, cut)
+	f := exFeatures{words: make([]string, len(s.terms))}
+	for i, t := range s.terms {
+		f.words[i] = t.text
+	}
+	a.putSegmentation(s)
+	var prev rune
+	for _, r := range cut {
+		if isHan(r) && isHan(prev) {
+			f.bigrams = append(f.bigrams, [2]rune{prev, r})
+		}
+		prev = r
+	}
+	return f
+}
+
+// id returns the feature number of word w, or of bigram b when w is "",
+// and whether it is known; add numbers an unknown one.
+func (x *exampleIndex) id(w string, b [2]rune, add bool) (int32, bool) {
+	var id int32
+	var ok bool
+	if w != "" {
+		id, ok = x.feats[w]
+	} else {
+		id, ok = x.bigrams[b]
+	}
+	if ok || !add {
+		return id, ok
+	}
+	id = int32(len(x.feats) + len(x.bigrams))
+	if w != "" {
+		x.feats[w] = id
+	} else {
+		x.bigrams[b] = id
+	}
+	return id, false
+}
+
+// each calls fn with the number of each known feature of f, once per
+// occurrence; with add, unknown ones are numbered first.
+func (x *exampleIndex) each(f exFeatures, add bool, fn func(id int32)) {
+	for _, w := range f.words {
+		if id, ok := x.id(w, [2]rune{}, add); ok || add {
+			fn(id)
+		}
+	}
+	for _, b := range f.bigrams {
+		if id, ok := x.id("", b, add); ok || add {
+			fn(id)
+		}
+	}
+}
+
+// newExampleIndex indexes the examples of docs; nil when none has any.
+func newExampleIndex(a *Analyzer, docs []Doc) *exampleIndex {
+	n := 0
+	for _, d := range docs {
+		n += len(d.Examples)
+	}
+	if n == 0 {
+		return nil
+	}
+	x := &exampleIndex{
+		feats:   map[string]int32{},
+		doc:     make([]int32, 0, n),
+		hasEx:   make([]bool, len(docs)),
+		a:       a,
+		bigrams: map[[2]rune]int32{},
+	}
+	type tf struct {
+		id int32
+		n  float64
+	}
+	// Segmentation is most of the cost: the examples' features are found
+	// on all CPUs, then numbered in order.
+	var texts []string
+	for di, d := range docs {
+		for _, e := range d.Examples {
+			if strings.TrimSpace(e) != "" {
+				x.hasEx[di] = true
+				x.doc = append(x.doc, int32(di))
+				texts = append(texts, e)
+			}
+		}
+	}
+	x.text = texts
+	feats := make([]exFeatures, len(texts))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), 8)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(texts) {
+					return
+				}
+				feats[i] = a.exampleFeatures(texts[i])
+			}
+		})
+	}
+	wg.Wait()
+	all := make([][]tf, len(texts))
+	var df []int
+	counts := map[int32]float64{}
+	for i, fs := range feats {
+		clear(counts)
+		x.each(fs, true, func(id int32) {
+			if int(id) == len(df) {
+				df = append(df, 0)
+			}
+			if counts[id] == 0 {
+				df[id]++
+			}
+			counts[id]++
+		})
+		v := make([]tf, 0, len(counts))
+		for id, c := range counts {
+			v = append(v, tf{id, c})
+		}
+		slices.SortFunc(v, func(p, q tf) int { return int(p.id - q.id) })
+		all[i] = v
+	}
+	ne := float64(len(all))
+	x.maxDF = max(20, int(maxExampleDF*ne))
+	x.idf = make([]float64, len(df))
+	for id, c := range df {
+		x.idf[id] = math.Log(1 + ne/float64(c))
+	}
+	x.postings = make([][]expost, len(df))
+	x.norm = make([]float64, len(all))
+	for ei, v := range all {
+		sum := 0.0
+		for _, t := range v {
+			w := x.idf[t.id] * (1 + math.Log(t.n))
+			sum += w * w
+			x.postings[t.id] = append(x.postings[t.id], expost{int32(ei), float32(w)})
+		}
+		x.norm[ei] = math.Sqrt(sum)
+	}
+	return x
+}
+
+func (x *exampleIndex) getScratch(ndocs int) *exScratch {
+	if s, ok := x.scratch.Get().(*exScratch); ok {
+		return s
+	}
+	return &exScratch{dot: make([]float64, len(x.doc)), best: make([]exBest, ndocs)}
+}
+
+func (x *exampleIndex) putScratch(s *exScratch) {
+	for _, e := range s.touched {
+		s.dot[e] = 0
+	}
+	for _, d := range s.docs {
+		s.best[d] = exBest{}
+	}
+	s.touched, s.docs = s.touched[:0], s.docs[:0]
+	x.scratch.Put(s)
+}
+
+// search fills s.best for the documents whose examples share a feature with
+// the question (given by its QueryKey).
+func (x *exampleIndex) search(key string, s *exScratch) {
+	// In feature order: the sums must not depend on a map's order.
+	var ids []int32
+	x.each(x.a.exampleFeatures(key), false, func(id int32) { ids = append(ids, id) })
+	slices.Sort(ids)
+	qnorm := 0.0
+	for i := 0; i < len(ids); {
+		id, c := ids[i], 0.0
+		for ; i < len(ids) && ids[i] == id; i++ {
+			c++
+		}
+		w := x.idf[id] * (1 + math.Log(c))
+		qnorm += w * w
+		if len(x.postings[id]) > x.maxDF {
+			continue
+		}
+		for _, p := range x.postings[id] {
+			if s.dot[p.ex] == 0 {
+				s.touched = append(s.touched, p.ex)
+			}
+			s.dot[p.ex] += w * float64(p.w)
+		}
+	}
+	qnorm = math.Sqrt(qnorm)
+	for _, e := range s.touched {
+		sim := min(1, s.dot[e]/(x.norm[e]*min(qnorm, x.norm[e])))
+		d := x.doc[e]
+		b := &s.best[d]
+		if b.s1 == 0 && b.s2 == 0 {
+			s.docs = append(s.docs, d)
+		}
+		switch {
+		case sim > b.s1:
+			b.s2, b.e2 = b.s1, b.e1
+			b.s1, b.e1 = sim, e
+		case sim > b.s2:
+			b.s2, b.e2 = sim, e
+		}
+	}
+}
