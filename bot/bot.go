@@ -36,8 +36,11 @@ type Thresholds struct {
 	MaxChoices int
 	// Unlisted: a matter no list covers (Ranking.OutOfScope) is the answer
 	// when it scores at least this multiple of the best item's score and
-	// that item is not Confident.
+	// that item is below Clear.
 	Unlisted float64
+	// Clear: an item at or above this fraction of Max is a clear match,
+	// which a matter no list covers never hides.
+	Clear float64
 }
 
 // DefaultThresholds are calibrated on the development questions
@@ -47,12 +50,13 @@ type Thresholds struct {
 // (with the right item first) at the cost of a few right answers. The eval
 // tests in cmd/dutybot/app hold the figures.
 var DefaultThresholds = Thresholds{
-	Abstain:    0.22,
+	Abstain:    0.30,
 	Confident:  0.55,
 	Close:      0.75,
 	Tie:        0.90,
 	MaxChoices: 3,
 	Unlisted:   1.0,
+	Clear:      0.70,
 }
 
 // Options configure a Bot. The zero value of each field picks a default.
@@ -87,6 +91,9 @@ func New(lib *Library, rankers map[string]Ranker, opts Options) (*Bot, error) {
 	}
 	if opts.Thresholds.Unlisted <= 0 {
 		opts.Thresholds.Unlisted = DefaultThresholds.Unlisted
+	}
+	if opts.Thresholds.Clear <= 0 {
+		opts.Thresholds.Clear = DefaultThresholds.Clear
 	}
 	if opts.Thresholds.MaxChoices < 2 {
 		opts.Thresholds.MaxChoices = 3
@@ -418,7 +425,7 @@ func unlistedWins(u *OutOfScope, cands []Candidate, max float64, th Thresholds) 
 		return true
 	}
 	top := cands[0].Score
-	return top < th.Confident*max && u.Score >= th.Unlisted*top
+	return top < th.Clear*max && u.Score >= th.Unlisted*top
 }
 
 // unlisted says that the list has nothing for the question, and who usually

@@ -94,6 +94,9 @@ func (a *Analyzer) exampleFeatures(text string) exFeatures {
 		if isHan(r) && isHan(prev) {
 			f.bigrams = append(f.bigrams, [2]rune{prev, r})
 		}
+		if isHan(r) {
+			f.bigrams = append(f.bigrams, [2]rune{r}) // the character alone
+		}
 		prev = r
 	}
 	return f

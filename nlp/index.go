@@ -75,20 +75,21 @@ type Params struct {
 	// whose matter is clear would fall below the abstain line.
 	LongQuery float64
 
-	// Examples is the share of a hit's score that comes from its examples
-	// when the index has any (default 0.5): a document with examples scores
-	// (1 − Examples) × its field score + Examples × Max × its example
-	// evidence (see exampleIndex), a document without them its field score
-	// alone. So a hit's score stays a share of Result.Max.
+	// Examples is the weight of a document's example evidence (see
+	// exampleIndex), default 0.8: a document whose fields reach the share f
+	// of Result.Max and whose examples give the evidence e scores
+	// f + Examples × e × (1 − f) of Max, so a hit's score stays a share of
+	// Max. A document without examples scores its fields alone.
 	Examples float64
 	// ExampleSecond is how much a document's second most similar example
-	// adds to its evidence (default 0.5).
+	// adds to its evidence (default 1: the two are combined as independent
+	// evidence).
 	ExampleSecond float64
 }
 
 // DefaultParams returns the default ranking parameters.
 func DefaultParams() Params {
-	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Known: 0.5, Unknown: 1.5, UnknownCap: 2.5, LongQuery: 8, Examples: 0.5, ExampleSecond: 0.5}
+	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Known: 0.5, Unknown: 1.5, UnknownCap: 2.5, LongQuery: 8, Examples: 0.8, ExampleSecond: 1}
 }
 
 func (p Params) withDefaults() Params {

@@ -125,33 +125,24 @@ func (ix *Index) SearchKey(key string, limit int) Result {
 		s.bestDocs = s.bestDocs[:0]
 	}
 
-	// Example evidence (see exampleIndex) takes its share of the score of
-	// the documents that have examples.
+	// Example evidence (see exampleIndex) fills part of what the fields
+	// left: a document whose fields reach the share f of Max and whose
+	// examples give the evidence e scores f + Params.Examples × e × (1 − f)
+	// of Max. Either alone can make a strong hit: the list's words, or the
+	// words people use about it.
 	var es *exScratch
 	if ix.ex != nil && res.Max > 0 {
 		es = ix.ex.getScratch(len(ix.ids))
 		defer ix.ex.putScratch(es)
 		ix.ex.search(key, es)
-		if ExampleOr {
-			for _, d := range es.docs {
-				b := &es.best[d]
-				fs := 0.0
-				if s.inTotal[d] {
-					fs = min(1, s.total[d]/res.Max)
-				}
-				b.k = ix.p.Examples * (1 - fs)
-				addTotal(d, b.k*res.Max*b.evidence(ix.p.ExampleSecond))
+		for _, d := range es.docs {
+			b := &es.best[d]
+			f := 0.0
+			if s.inTotal[d] {
+				f = min(1, s.total[d]/res.Max)
 			}
-		} else {
-			for _, d := range s.touched {
-				if ix.ex.hasEx[d] {
-					s.total[d] *= 1 - ix.p.Examples
-				}
-			}
-			for _, d := range es.docs {
-				es.best[d].k = ix.p.Examples
-				addTotal(d, ix.p.Examples*res.Max*es.best[d].evidence(ix.p.ExampleSecond))
-			}
+			b.k = ix.p.Examples * (1 - f)
+			addTotal(d, b.k*res.Max*b.evidence(ix.p.ExampleSecond))
 		}
 	}
 
@@ -162,11 +153,7 @@ func (ix *Index) SearchKey(key string, limit int) Result {
 	matches := make([]Match, 0, 8*len(docs))
 	for i, d := range docs {
 		start := len(matches)
-		scale := 1.0
-		if es != nil && ix.ex.hasEx[d] && !ExampleOr {
-			scale = 1 - ix.p.Examples
-		}
-		matches = ix.explain(&q, s, len(docs), i, scale, matches)
+		matches = ix.explain(&q, s, len(docs), i, matches)
 		if es != nil {
 			matches = ix.explainExamples(es.best[d], res.Max, matches)
 		}
@@ -281,8 +268,6 @@ func (ix *Index) hitPosting(s *scratch, t *qterm, nh, h int) (posting, bool) {
 	return ix.postings[t.id][pi-1], true
 }
 
-var ExampleOr = false
-
 // ExampleField is the Field of a Match that an example of the document
 // made: its Term is the example.
 const ExampleField = "example"
@@ -304,9 +289,8 @@ func (ix *Index) explainExamples(b exBest, max float64, ms []Match) []Match {
 }
 
 // explain appends to ms the matches of hit h of nh: the winning
-// alternative of each group, split by term and field, each scaled by scale
-// (the fields' share of the score).
-func (ix *Index) explain(q *query, s *scratch, nh, h int, scale float64, ms []Match) []Match {
+// alternative of each group, split by term and field.
+func (ix *Index) explain(q *query, s *scratch, nh, h int, ms []Match) []Match {
 	for _, g := range q.groups {
 		best, bestScore := -1, 0.0
 		for ai, alt := range g.alts {
@@ -330,7 +314,7 @@ func (ix *Index) explain(q *query, s *scratch, nh, h int, scale float64, ms []Ma
 			if !ok || t.w == 0 {
 				continue
 			}
-			v := scale * t.w * p.score
+			v := t.w * p.score
 			for _, fp := range ix.parts[p.part0 : p.part0+p.nPart] {
 				ms = append(ms, Match{Term: t.text, Field: ix.fields[fp.field].Name, Score: v * fp.share})
 			}
