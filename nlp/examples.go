@@ -39,6 +39,7 @@ type exampleIndex struct {
 	hasEx    []bool     // by document: it has examples
 	scratch  sync.Pool  // of *exScratch
 	maxDF    int        // features in more examples are too common to look up
+	floor    float64    // Params.ExampleFloor
 	a        *Analyzer
 	// bigrams numbers the character bigrams, apart from feats (the words).
 	bigrams map[[2]rune]int32
@@ -73,6 +74,16 @@ type exBest struct {
 // evidence is a document's example evidence (see exampleIndex).
 func (b exBest) evidence(second float64) float64 {
 	return b.s1 + second*b.s2*(1-b.s1)
+}
+
+// overFloor maps a similarity to the evidence it gives: nothing at or below
+// floor, where two unrelated sentences that share a common character or
+// two land, and linearly up to 1 above it.
+func overFloor(sim, floor float64) float64 {
+	if sim <= floor {
+		return 0
+	}
+	return (sim - floor) / (1 - floor)
 }
 
 // maxExampleDF is the share of examples above which a feature is too
@@ -140,7 +151,7 @@ func (x *exampleIndex) each(f exFeatures, add bool, fn func(id int32)) {
 }
 
 // newExampleIndex indexes the examples of docs; nil when none has any.
-func newExampleIndex(a *Analyzer, docs []Doc) *exampleIndex {
+func newExampleIndex(a *Analyzer, docs []Doc, floor float64) *exampleIndex {
 	n := 0
 	for _, d := range docs {
 		n += len(d.Examples)
@@ -154,6 +165,7 @@ func newExampleIndex(a *Analyzer, docs []Doc) *exampleIndex {
 		hasEx:   make([]bool, len(docs)),
 		a:       a,
 		bigrams: map[[2]rune]int32{},
+		floor:   floor,
 	}
 	type tf struct {
 		id int32
@@ -273,7 +285,10 @@ func (x *exampleIndex) search(key string, s *exScratch) {
 	}
 	qnorm = math.Sqrt(qnorm)
 	for _, e := range s.touched {
-		sim := min(1, s.dot[e]/(x.norm[e]*min(qnorm, x.norm[e])))
+		sim := overFloor(min(1, s.dot[e]/(x.norm[e]*min(qnorm, x.norm[e]))), x.floor)
+		if sim == 0 {
+			continue
+		}
 		d := x.doc[e]
 		b := &s.best[d]
 		if b.s1 == 0 && b.s2 == 0 {

@@ -81,6 +81,14 @@ type Params struct {
 	// f + Examples × e × (1 − f) of Max, so a hit's score stays a share of
 	// Max. A document without examples scores its fields alone.
 	Examples float64
+	// ExampleFloor is the similarity of a question and an example at or
+	// below which the example is no evidence (default 0.05); above it the
+	// evidence rises linearly to 1.
+	ExampleFloor float64
+
+	// Discounts are the discounts applied after scoring (see Discounts).
+	Discounts Discounts
+
 	// ExampleSecond is how much a document's second most similar example
 	// adds to its evidence (default 1: the two are combined as independent
 	// evidence).
@@ -89,7 +97,7 @@ type Params struct {
 
 // DefaultParams returns the default ranking parameters.
 func DefaultParams() Params {
-	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Known: 0.5, Unknown: 1.5, UnknownCap: 2.5, LongQuery: 8, Examples: 0.8, ExampleSecond: 1}
+	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Known: 0.5, Unknown: 1.5, UnknownCap: 2.5, LongQuery: 8, Examples: 0.8, ExampleSecond: 1, ExampleFloor: 0.05}
 }
 
 func (p Params) withDefaults() Params {
@@ -115,6 +123,7 @@ func (p Params) withDefaults() Params {
 	def(&p.LongQuery, d.LongQuery)
 	def(&p.Examples, d.Examples)
 	def(&p.ExampleSecond, d.ExampleSecond)
+	def(&p.ExampleFloor, d.ExampleFloor)
 	p.Examples = min(p.Examples, 1)
 	switch {
 	case p.UnknownCap == 0:
@@ -198,6 +207,7 @@ type Index struct {
 
 	scratch sync.Pool
 	ex      *exampleIndex // nil when no document has examples
+	disc    *discounter   // nil when nothing is discounted
 }
 
 // NewIndex analyses docs with a and indexes them over fields. Fields of a
@@ -212,7 +222,9 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 	}
 	nf := len(fields)
 	exDone := make(chan *exampleIndex, 1)
-	go func() { exDone <- newExampleIndex(a, docs) }()
+	go func() { exDone <- newExampleIndex(a, docs, ix.p.ExampleFloor) }()
+	discDone := make(chan *discounter, 1)
+	go func() { discDone <- newDiscounter(ix.p.Discounts, docs) }()
 	analyzed := ix.analyzeDocs(docs)
 
 	// Field lengths (in terms) and their averages over the documents that
@@ -403,6 +415,7 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 		ix.synLatin[lk] = append(ix.synLatin[lk], ps...)
 	}
 	ix.ex = <-exDone
+	ix.disc = <-discDone
 	return ix
 }
 

@@ -2,6 +2,7 @@ package nlp
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -271,7 +272,7 @@ func TestPinyinOnlyForNonWords(t *testing.T) {
 
 func TestParams(t *testing.T) {
 	got := Params{}.withDefaults()
-	if got != DefaultParams() {
+	if !reflect.DeepEqual(got, DefaultParams()) {
 		t.Errorf("Params{}.withDefaults() = %+v, want %+v", got, DefaultParams())
 	}
 	got = Params{K1: 2, B: 0, Fuzzy: -1}.withDefaults()

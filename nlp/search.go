@@ -146,7 +146,12 @@ func (ix *Index) SearchKey(key string, limit int) Result {
 		}
 	}
 
-	docs := ix.top(s, limit)
+	// Discounts may reorder the hits: a few more are ranked than wanted.
+	want := limit
+	if ix.disc != nil && limit > 0 {
+		want = limit + discountRoom
+	}
+	docs := ix.top(s, want)
 	ix.locate(s, &q, docs)
 	res.Hits = make([]Hit, len(docs))
 	// The hits' matches share one array, each capped to its own.
@@ -166,6 +171,12 @@ func (ix *Index) SearchKey(key string, limit int) Result {
 	// Scores summed match by match may differ from the ranking sums in the
 	// last bits; keep the order the reported scores give.
 	slices.SortStableFunc(res.Hits, func(x, y Hit) int { return cmp.Compare(y.Score, x.Score) })
+	if ix.disc != nil {
+		ix.disc.apply(res.Hits)
+		if limit > 0 && len(res.Hits) > limit {
+			res.Hits = res.Hits[:limit]
+		}
+	}
 	return res
 }
 
@@ -267,6 +278,10 @@ func (ix *Index) hitPosting(s *scratch, t *qterm, nh, h int) (posting, bool) {
 	}
 	return ix.postings[t.id][pi-1], true
 }
+
+// discountRoom is how many more hits than wanted a search with discounts
+// ranks, so that a hit that a discount moves down is replaced.
+const discountRoom = 2
 
 // ExampleField is the Field of a Match that an example of the document
 // made: its Term is the example.

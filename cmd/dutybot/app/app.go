@@ -20,6 +20,11 @@ import (
 // defaults.
 var RankParams = nlp.DefaultParams()
 
+// stepFields are the fields whose words say how an item is done rather
+// than what it is: a top hit resting on one word they mention once is
+// discounted (see nlp.Discounts).
+var stepFields = []string{"township_steps", "lead_steps"}
+
 // Fields are the indexed fields of an item and their BM25F weights.
 var Fields = []nlp.Field{
 	{Name: "name", Weight: 3},
@@ -193,7 +198,6 @@ func PlaceNames(lib *bot.Library) []string {
 type ranker struct {
 	ix    *nlp.Index
 	cache *rankCache
-	adj   adjuster
 	// unlisted are the out-of-scope matters, by their document's ID.
 	unlisted map[string]bot.OutOfScope
 }
@@ -224,11 +228,12 @@ func NewRanker(an *nlp.Analyzer, t *bot.Township, dir *bot.Directory, examples m
 		}
 		docs[i].Examples = append(docs[i].Examples, o.Text)
 	}
-	// The adjuster is built while the index is.
-	adj := make(chan adjuster, 1)
-	go func() { adj <- newAdjuster(docs, dir) }()
-	r.ix = nlp.NewIndex(an, Fields, docs, RankParams)
-	r.adj = <-adj
+	p := RankParams
+	p.Discounts = nlp.Discounts{TitleFields: []string{"name", "category"}, WeakFields: stepFields}
+	if dir != nil {
+		p.Discounts.Names = dir.Names()
+	}
+	r.ix = nlp.NewIndex(an, Fields, docs, p)
 	return r
 }
 
@@ -251,7 +256,6 @@ const unlistedRoom = 2
 
 func (r *ranker) rank(key string, limit int) bot.Ranking {
 	res := r.ix.SearchKey(key, limit+unlistedRoom)
-	r.adj.apply(&res, 0)
 	out := bot.Ranking{Terms: res.Terms, Max: res.Max, Hits: make([]bot.Hit, 0, len(res.Hits))}
 	n := 0
 	for _, h := range res.Hits {

@@ -96,7 +96,7 @@ func TestRankCache(t *testing.T) {
 	qs := append(devQuestions(t), "宅急地审批", "办残疾证找谁", "办残疾证找谁？", " 办残疾证找谁 ")
 	for _, r := range cat.Rankers {
 		r := r.(*ranker)
-		fresh := &ranker{ix: r.ix, adj: r.adj, unlisted: r.unlisted}
+		fresh := &ranker{ix: r.ix, unlisted: r.unlisted}
 		for round := range 3 {
 			for _, q := range qs {
 				for _, limit := range []int{0, 3, 10} {
