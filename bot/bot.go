@@ -434,7 +434,11 @@ func (c *conv) unlisted(text string, u *OutOfScope) *Answer {
 	a := &Answer{Decision: DecideNone, Unlisted: u}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "抱歉，“%s”不属于%s的履职事项。\n", clip(text, 30), c.t.Name)
-	fmt.Fprintf(&sb, "%s一般由%s办理，请向他们咨询。\n", u.Matter, u.Body)
+	what := "这类事情"
+	if u.Matter != u.Body {
+		what = u.Matter + "这类事情"
+	}
+	fmt.Fprintf(&sb, "%s一般由%s办理，请向他们咨询。\n", what, u.Body)
 	sb.WriteString("如需帮助，请拨打 " + c.b.opts.Hotline + " 政务服务便民热线。")
 	c.sess.Last = nil
 	a.Text = render(c.q.Channel, sb.String())

@@ -79,7 +79,8 @@ type Params struct {
 	// exampleIndex), default 0.8: a document whose fields reach the share f
 	// of Result.Max and whose examples give the evidence e scores
 	// f + Examples × e × (1 − f) of Max, so a hit's score stays a share of
-	// Max. A document without examples scores its fields alone.
+	// Max. A document without examples scores its fields alone; one
+	// without fields, e × Max: its examples are all its evidence.
 	Examples float64
 	// ExampleFloor is the similarity of a question and an example at or
 	// below which the example is no evidence (default 0.05); above it the
@@ -208,6 +209,8 @@ type Index struct {
 	scratch sync.Pool
 	ex      *exampleIndex // nil when no document has examples
 	disc    *discounter   // nil when nothing is discounted
+	// onlyExamples is, by document, whether it has no field text.
+	onlyExamples []bool
 }
 
 // NewIndex analyses docs with a and indexes them over fields. Fields of a
@@ -338,9 +341,12 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 	// Documents with examples alone (no field text) are no part of the
 	// fields' statistics.
 	n := 0.0
+	ix.onlyExamples = make([]bool, len(docs))
 	for d := range docs {
 		if slices.ContainsFunc(analyzed[d], func(ts []string) bool { return ts != nil }) {
 			n++
+		} else {
+			ix.onlyExamples[d] = true
 		}
 	}
 	ix.best = make([]float64, len(ix.terms))

@@ -129,7 +129,7 @@ func (ix *Index) SearchKey(key string, limit int) Result {
 	// left: a document whose fields reach the share f of Max and whose
 	// examples give the evidence e scores f + Params.Examples × e × (1 − f)
 	// of Max. Either alone can make a strong hit: the list's words, or the
-	// words people use about it.
+	// words people use about it. A document without fields scores e × Max.
 	var es *exScratch
 	if ix.ex != nil && res.Max > 0 {
 		es = ix.ex.getScratch(len(ix.ids))
@@ -142,6 +142,9 @@ func (ix *Index) SearchKey(key string, limit int) Result {
 				f = min(1, s.total[d]/res.Max)
 			}
 			b.k = ix.p.Examples * (1 - f)
+			if ix.onlyExamples[d] {
+				b.k = 1
+			}
 			addTotal(d, b.k*res.Max*b.evidence(ix.p.ExampleSecond))
 		}
 	}

@@ -72,6 +72,26 @@ func readConfig(path, defName string, def []byte) (string, []byte, error) {
 	return path, data, err
 }
 
+// LoadKnowledge reads the knowledge bank and the out-of-scope bank that
+// src names (the embedded ones by default).
+func LoadKnowledge(src Sources) (*bot.Knowledge, error) {
+	k := &bot.Knowledge{}
+	name, data, err := readConfig(src.Knowledge, configs.KnowledgeFile, configs.Knowledge)
+	if err != nil {
+		return nil, fmt.Errorf("read knowledge bank: %w", err)
+	}
+	if k.Examples, err = bot.ParseKnowledge(name, data); err != nil {
+		return nil, err
+	}
+	if name, data, err = readConfig(src.OutOfScope, configs.OutOfScopeFile, configs.OutOfScope); err != nil {
+		return nil, fmt.Errorf("read out-of-scope bank: %w", err)
+	}
+	if k.OutOfScope, err = bot.ParseOutOfScope(name, data); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
 // LoadSources parses the documents, the synonym table and the knowledge
 // banks, and builds the rankers. Problems in the documents are returned in
 // the Catalog; a document that cannot be read at all, or a broken synonym
@@ -96,19 +116,7 @@ func LoadSources(src Sources) (*Catalog, error) {
 		if t.syn, t.err = nlp.ParseSynonyms(name, data); t.err != nil {
 			return
 		}
-		t.k = &bot.Knowledge{}
-		if name, data, err = readConfig(src.Knowledge, configs.KnowledgeFile, configs.Knowledge); err != nil {
-			t.err = fmt.Errorf("read knowledge bank: %w", err)
-			return
-		}
-		if t.k.Examples, t.err = bot.ParseKnowledge(name, data); t.err != nil {
-			return
-		}
-		if name, data, err = readConfig(src.OutOfScope, configs.OutOfScopeFile, configs.OutOfScope); err != nil {
-			t.err = fmt.Errorf("read out-of-scope bank: %w", err)
-			return
-		}
-		t.k.OutOfScope, t.err = bot.ParseOutOfScope(name, data)
+		t.k, t.err = LoadKnowledge(src)
 	}()
 	lib, problems, err := seeds.Load(src.Documents...)
 	tb := <-done
