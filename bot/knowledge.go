@@ -100,9 +100,8 @@ func ParseOutOfScope(name string, data []byte) ([]Unlisted, error) {
 }
 
 // parseTSV reads a tab-separated file whose first non-comment line names
-// its columns (all of want, in any order; required are the first and the
-// one before last of want, checked by row). It calls row for each data line
-// with its cells by column name.
+// its columns (all of want, in any order). It calls row for each data line
+// with its cells by column name; a missing trailing cell is empty.
 func parseTSV(name string, data []byte, want []string, row func(line int, cells map[string]string) error) error {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -232,11 +231,21 @@ func (k *Knowledge) Check(lib *Library) []KnowledgeProblem {
 		}
 		seen[key] = place{what, file, line}
 	}
+	// An item no list has is reported once, at its first example, with
+	// the number of its examples.
+	unknown := map[string]int{}
+	var first []Example
 	for _, e := range k.Examples {
-		if !known[NameKey(e.Item)] {
-			out = append(out, KnowledgeProblem{e.File, e.Line, fmt.Sprintf("no loaded list has the item %q", clip(e.Item, 40))})
+		if key := NameKey(e.Item); !known[key] {
+			if unknown[key] == 0 {
+				first = append(first, e)
+			}
+			unknown[key]++
 		}
 		dup(e.Text, "item "+clip(e.Item, 20), e.File, e.Line)
+	}
+	for _, e := range first {
+		out = append(out, KnowledgeProblem{e.File, e.Line, fmt.Sprintf("no loaded list has the item %q (%d examples)", clip(e.Item, 40), unknown[NameKey(e.Item)])})
 	}
 	for _, o := range k.OutOfScope {
 		dup(o.Text, "out-of-scope "+o.Matter, o.File, o.Line)

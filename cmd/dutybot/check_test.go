@@ -14,8 +14,9 @@ func TestCheckDefault(t *testing.T) {
 	if code := runCheck(nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("runCheck() = %d, want 0; stderr %s", code, stderr.String())
 	}
-	want := "喀尔墩乡 (伊宁市, yining-kaerdun.txt): 87 basic, 132 cooperative, 52 reclaimed\n"
-	if stdout.String() != want || stderr.Len() != 0 {
+	// The embedded bank has examples for every item and no doubtful row.
+	want := "喀尔墩乡 (伊宁市, yining-kaerdun.txt): 87 basic, 132 cooperative, 52 reclaimed; knowledge bank: examples for 271 of 271 items ("
+	if !strings.HasPrefix(stdout.String(), want) || strings.Count(stdout.String(), "\n") != 1 || stderr.Len() != 0 {
 		t.Errorf("runCheck() printed %q, stderr %q, want %q", stdout.String(), stderr.String(), want)
 	}
 }
@@ -25,13 +26,42 @@ func TestCheckJSON(t *testing.T) {
 	if code := runCheck([]string{"-json"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("runCheck(-json) = %d, want 0; stderr %s", code, stderr.String())
 	}
-	want := `{"townships":[{"township":"喀尔墩乡","city":"伊宁市","file":"yining-kaerdun.txt","basic":87,"cooperative":132,"reclaimed":52}],"problems":[]}`
-	var got bytes.Buffer
-	if err := json.Compact(&got, stdout.Bytes()); err != nil {
+	var got checkReport
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.String() != want {
-		t.Errorf("runCheck(-json) = %s, want %s", got.String(), want)
+	want := checkTownship{Township: "喀尔墩乡", City: "伊宁市", File: "yining-kaerdun.txt", Basic: 87, Cooperative: 132, Reclaimed: 52, WithExamples: 271}
+	if len(got.Townships) != 1 || got.Townships[0].Examples < 30*271 {
+		t.Fatalf("runCheck(-json) = %s", stdout.String())
+	}
+	got.Townships[0].Examples = 0
+	if got.Townships[0] != want || len(got.Problems) != 0 || got.Knowledge == nil || len(got.Knowledge) != 0 {
+		t.Errorf("runCheck(-json) = %s, want %+v and no problems", stdout.String(), want)
+	}
+}
+
+// A broken knowledge bank is reported with its file and line, and check
+// fails; rows naming an item no list has are listed, not failures.
+func TestCheckKnowledge(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.tsv")
+	if err := os.WriteFile(bad, []byte("item\tref\tkind\texample\tsource\n农村公路养护\tC1\tstory\t\t\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := runCheck([]string{"-knowledge", bad}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), bad+":2: empty example") {
+		t.Errorf("broken bank: exit %d, stderr %q", code, stderr.String())
+	}
+	odd := filepath.Join(dir, "odd.tsv")
+	if err := os.WriteFile(odd, []byte("item\tref\tkind\texample\tsource\n没有这个事项\tB1\tstory\t问一下\t\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := runCheck([]string{"-knowledge", odd}, &stdout, &stderr); code != 0 ||
+		!strings.Contains(stdout.String(), "examples for 0 of 271 items") ||
+		!strings.Contains(stdout.String(), odd+`:2: no loaded list has the item "没有这个事项" (1 examples)`) {
+		t.Errorf("bank of an unknown item: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 }
 
@@ -52,9 +82,10 @@ func TestCheckProblems(t *testing.T) {
 	if code := runCheck([]string{path}, &stdout, &stderr); code != 1 {
 		t.Errorf("runCheck(%s) = %d, want 1", path, code)
 	}
-	want := "喀尔墩乡 (伊宁市, " + path + "): 2 basic, 0 cooperative, 0 reclaimed\n" +
-		path + ":4: gap in numbering: 3 follows 1\n"
-	if stdout.String() != want {
+	want := "喀尔墩乡 (伊宁市, " + path + "): 2 basic, 0 cooperative, 0 reclaimed; knowledge bank: examples for 0 of 2 items (0 examples)\n" +
+		path + ":4: gap in numbering: 3 follows 1\n" +
+		"knowledge bank: 271 doubtful rows (not errors)\n"
+	if !strings.HasPrefix(stdout.String(), want) {
 		t.Errorf("runCheck(%s) printed %q, want %q", path, stdout.String(), want)
 	}
 

@@ -153,6 +153,8 @@ func TestApplyEnv(t *testing.T) {
 		"DUTYBOT_LOG_LEVEL":        "warn",
 		"DUTYBOT_DOCUMENTS":        " a.txt, docs/ ,,",
 		"DUTYBOT_SYNONYMS":         "syn.txt",
+		"DUTYBOT_KNOWLEDGE":        "bank.tsv",
+		"DUTYBOT_OUT_OF_SCOPE":     "oos.tsv",
 		"DUTYBOT_WECHAT_APPID":     testAppID,
 		"DUTYBOT_WECHAT_APPSECRET": "secret",
 		"DUTYBOT_WECHAT_TOKEN":     testToken,
@@ -171,11 +173,11 @@ func TestApplyEnv(t *testing.T) {
 		Addr: "127.0.0.1:7000", Data: "/srv/data", AdminToken: "abcdefghijklmnopq", RateLimit: 0, RetentionDays: 90,
 		Log:       LogConfig{Format: "json", Level: "warn"},
 		Documents: []string{"a.txt", "docs/"},
-		Synonyms:  "syn.txt",
-		WeChat:    WeChatConfig{AppID: testAppID, AppSecret: "secret", Token: testToken, EncodingAESKey: testAESKey, Path: "/mp"},
-		WeComBot:  WeComBotConfig{Token: "QDG6eK", EncodingAESKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", Path: "/wk"},
-		Redis:     URLConfig{URL: "redis://localhost:6379/1"},
-		Postgres:  URLConfig{URL: "postgres://localhost/dutybot"},
+		Synonyms:  "syn.txt", Knowledge: "bank.tsv", OutOfScope: "oos.tsv",
+		WeChat:   WeChatConfig{AppID: testAppID, AppSecret: "secret", Token: testToken, EncodingAESKey: testAESKey, Path: "/mp"},
+		WeComBot: WeComBotConfig{Token: "QDG6eK", EncodingAESKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", Path: "/wk"},
+		Redis:    URLConfig{URL: "redis://localhost:6379/1"},
+		Postgres: URLConfig{URL: "postgres://localhost/dutybot"},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("ApplyEnv =\n%+v\nwant\n%+v", c, want)
