@@ -85,6 +85,23 @@
 // run of three or more lone characters that no document has count half
 // each: every character is in two of them.
 //
+// # Examples
+//
+// A document may carry examples: questions as people ask them about it
+// (Doc.Examples; see examples.go for the similarity). Their evidence fills
+// part of what the fields left, so a hit stays a share of Max: the list's
+// own words and the words people use about it can each make a strong hit,
+// and a question whose words the fields lack (伐木证, 狗把娃咬了) finds
+// its document through them. A document with examples and no fields (an
+// everyday matter no document covers) scores its evidence in full. Each
+// hit's Matches name the examples that counted (Field ExampleField).
+//
+// # Discounts
+//
+// Params.Discounts discount two kinds of weak field match after scoring: a
+// word found only inside a short name the documents cite, and a top hit
+// resting on one word its weak fields mention once (see discount.go).
+//
 // An Analyzer and an Index are read-only once built and safe for concurrent
 // use.
 package nlp
