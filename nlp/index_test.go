@@ -460,21 +460,25 @@ func FuzzSearch(f *testing.F) {
 	}
 	f.Add("宅急地宅急地 高零津贴 房子快塌了 狗")
 	ix := mustSmallIndex(f)
-	f.Fuzz(func(t *testing.T, q string) {
-		r := ix.Search(q, 0)
-		for i, h := range r.Hits {
-			sum := 0.0
-			for _, m := range h.Matches {
-				sum += m.Score
-			}
-			if sum != h.Score || h.Score <= 0 || h.Score > r.Max*(1+1e-12) {
-				t.Fatalf("Search(%q) %s: score %v, matches %v, max %v", q, h.ID, h.Score, sum, r.Max)
-			}
-			if i > 0 && h.Score > r.Hits[i-1].Score {
-				t.Fatalf("Search(%q): out of order", q)
-			}
+	f.Fuzz(func(t *testing.T, q string) { checkHits(t, q, ix.Search(q, 0)) })
+}
+
+// checkHits fails when a result breaks the ranking's invariants: each hit's
+// matches add up to its positive score, no hit exceeds Max, best first.
+func checkHits(t *testing.T, q string, r Result) {
+	t.Helper()
+	for i, h := range r.Hits {
+		sum := 0.0
+		for _, m := range h.Matches {
+			sum += m.Score
 		}
-	})
+		if sum != h.Score || h.Score <= 0 || h.Score > r.Max*(1+1e-9) || math.IsNaN(h.Score) {
+			t.Fatalf("Search(%q) %s: score %v, matches %v, max %v", q, h.ID, h.Score, sum, r.Max)
+		}
+		if i > 0 && h.Score > r.Hits[i-1].Score {
+			t.Fatalf("Search(%q): out of order", q)
+		}
+	}
 }
 
 // The index analyses its documents in parallel, with a memo of the chunks
