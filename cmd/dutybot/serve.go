@@ -214,9 +214,6 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	log := m.Logger
 	ginRelease()
-	if limit := setMemoryLimit(); limit < 1<<62 {
-		log.Debug("memory limit", "bytes", limit)
-	}
 	// Several replicas: state in Redis, the log in PostgreSQL, when
 	// configured; otherwise every field is nil and the defaults below stay.
 	shared, closeShared, err := openShared(ctx, cfg, log)
@@ -254,8 +251,13 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("load documents: %w", err)
 	}
 	// Loading made much garbage (segmenting the lists and the knowledge
-	// bank); the server's steady state is a fraction of it.
+	// bank) that the server's steady state does not need: it is returned to
+	// the system, and only then the memory limit is set (under it, the
+	// collector would run again and again while loading).
 	debug.FreeOSMemory()
+	if limit := setMemoryLimit(); limit < 1<<62 {
+		log.Debug("memory limit", "bytes", limit)
+	}
 	for _, p := range cat.Problems {
 		log.Warn("document problem", "problem", fmt.Sprint(p))
 	}
