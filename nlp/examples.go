@@ -2,11 +2,9 @@ package nlp
 
 import (
 	"math"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 )
 
 // Examples are sentences that say how people ask about a document (Doc's
@@ -36,7 +34,6 @@ type exampleIndex struct {
 	doc      []int32    // by example: its document
 	text     []string   // by example
 	norm     []float64  // by example: the length of its vector
-	hasEx    []bool     // by document: it has examples
 	scratch  sync.Pool  // of *exScratch
 	maxDF    int        // features in more examples are too common to look up
 	floor    float64    // Params.ExampleFloor
@@ -162,7 +159,6 @@ func newExampleIndex(a *Analyzer, docs []Doc, floor float64) *exampleIndex {
 	x := &exampleIndex{
 		feats:   map[string]int32{},
 		doc:     make([]int32, 0, n),
-		hasEx:   make([]bool, len(docs)),
 		a:       a,
 		bigrams: map[[2]rune]int32{},
 		floor:   floor,
@@ -177,7 +173,6 @@ func newExampleIndex(a *Analyzer, docs []Doc, floor float64) *exampleIndex {
 	for di, d := range docs {
 		for _, e := range d.Examples {
 			if strings.TrimSpace(e) != "" {
-				x.hasEx[di] = true
 				x.doc = append(x.doc, int32(di))
 				texts = append(texts, e)
 			}
@@ -185,20 +180,7 @@ func newExampleIndex(a *Analyzer, docs []Doc, floor float64) *exampleIndex {
 	}
 	x.text = texts
 	feats := make([]exFeatures, len(texts))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), 8)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(texts) {
-					return
-				}
-				feats[i] = a.exampleFeatures(texts[i])
-			}
-		})
-	}
-	wg.Wait()
+	parallel(len(texts), func(i int) { feats[i] = a.exampleFeatures(texts[i]) })
 	all := make([][]tf, len(texts))
 	var df []int
 	counts := map[int32]float64{}

@@ -506,27 +506,34 @@ func lowerLatin(s string) bool {
 // for an absent field.
 func (ix *Index) analyzeDocs(docs []Doc) [][][]string {
 	out := make([][][]string, len(docs))
+	memo := &chunkMemo{terms: map[string][]term{}}
+	parallel(len(docs), func(d int) {
+		out[d] = make([][]string, len(ix.fields))
+		for f, fld := range ix.fields {
+			if text := docs[d].Fields[fld.Name]; fld.Weight > 0 && text != "" {
+				out[d][f] = ix.a.analyze(text, memo)
+			}
+		}
+	})
+	return out
+}
+
+// parallel calls fn(i) for every i in [0, n), on all CPUs (eight at most).
+func parallel(n int, fn func(i int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	memo := &chunkMemo{terms: map[string][]term{}}
-	for range max(1, min(runtime.GOMAXPROCS(0), len(docs), 8)) {
+	for range max(1, min(runtime.GOMAXPROCS(0), n, 8)) {
 		wg.Go(func() {
 			for {
-				d := int(next.Add(1)) - 1
-				if d >= len(docs) {
+				i := int(next.Add(1)) - 1
+				if i >= n {
 					return
 				}
-				out[d] = make([][]string, len(ix.fields))
-				for f, fld := range ix.fields {
-					if text := docs[d].Fields[fld.Name]; fld.Weight > 0 && text != "" {
-						out[d][f] = ix.a.analyze(text, memo)
-					}
-				}
+				fn(i)
 			}
 		})
 	}
 	wg.Wait()
-	return out
 }
 
 // bm25IDF is BM25's inverse document frequency, never negative.

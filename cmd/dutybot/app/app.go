@@ -38,12 +38,9 @@ var Fields = []nlp.Field{
 // Catalog is a loaded set of documents with their rankers: what a reload
 // replaces as a whole.
 type Catalog struct {
-	Library   *bot.Library
-	Rankers   map[string]bot.Ranker
-	Problems  []seeds.Problem
-	Knowledge *bot.Knowledge
-	// Coverage is, by township, what the knowledge bank holds for it.
-	Coverage []bot.Coverage
+	Library  *bot.Library
+	Rankers  map[string]bot.Ranker
+	Problems []seeds.Problem
 }
 
 // Sources name what LoadSources reads. An empty field means the embedded
@@ -133,11 +130,9 @@ func LoadSources(src Sources) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build analyzer: %w", err)
 	}
-	cat := &Catalog{Library: lib, Rankers: make(map[string]bot.Ranker, len(lib.Townships)), Problems: problems, Knowledge: tb.k}
+	cat := &Catalog{Library: lib, Rankers: make(map[string]bot.Ranker, len(lib.Townships)), Problems: problems}
 	for _, t := range lib.Townships {
-		cov := tb.k.ForTownship(t)
-		cat.Coverage = append(cat.Coverage, cov)
-		cat.Rankers[t.Name] = NewRanker(an, t, lib.Bodies, cov.Examples, tb.k.OutOfScope)
+		cat.Rankers[t.Name] = NewRanker(an, t, lib.Bodies, tb.k.ForTownship(t).Examples, tb.k.OutOfScope)
 	}
 	return cat, nil
 }
