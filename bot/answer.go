@@ -2,20 +2,50 @@ package bot
 
 import "time"
 
-// Channel is where a question came from; it decides how a reply is rendered.
+// Channel names where a question came from, in the question log, the
+// metrics and the session and rate-limit keys. How a reply looks is the
+// question's Format, which the channel's adapter declares.
 type Channel string
 
 // The channels dutybot serves.
 const (
-	WeChat Channel = "wechat" // official account (公众号): plain text ≤ 2000 bytes
-	WeCom  Channel = "wecom"  // WeCom intelligent bot in group chats: markdown ≤ 20480 bytes
-	API    Channel = "api"    // local JSON API and web console: structure and text
+	WeChat Channel = "wechat" // official account (公众号)
+	WeCom  Channel = "wecom"  // WeCom intelligent bot in group chats
+	API    Channel = "api"    // local JSON API and web console
 	CLI    Channel = "cli"    // dutybot ask
 )
+
+// PlainLimit is the reply size limit of the zero Format, in bytes of
+// UTF-8: WeChat cuts text replies at 2048, and 2000 leaves room.
+const PlainLimit = 2000
+
+// Format is what a channel can show; the bot renders every reply by it.
+// The zero Format is plain text within PlainLimit, a single item answered
+// first in brief (a phone screen), as the official account, the API and
+// the command line show it.
+type Format struct {
+	// Markdown: **bold** shows, and a paragraph ends at a blank line.
+	Markdown bool
+	// Limit is the most bytes of UTF-8 a reply may take; 0 is PlainLimit.
+	// A longer answer is paged, the rest shown on 详情.
+	Limit int
+	// Full: there is room for a whole item at once, so a single item is
+	// not answered in brief first.
+	Full bool
+}
+
+// limit returns f's reply size limit.
+func (f Format) limit() int {
+	if f.Limit > 0 {
+		return f.Limit
+	}
+	return PlainLimit
+}
 
 // Question is one message from a person, already decoded by a channel adapter.
 type Question struct {
 	Channel   Channel
+	Format    Format // how the channel shows the reply
 	User      string // the channel's user id (OpenID, WeCom userid, API user); may be empty
 	Text      string
 	MessageID string // the channel's message id, for the question log; may be empty

@@ -146,7 +146,8 @@ func (b *Bot) Library() *Library { return b.cat.Load().lib }
 // Thresholds returns the decision settings in force.
 func (b *Bot) Thresholds() Thresholds { return b.opts.Thresholds }
 
-// Answer answers one question. Conversation commands (a numbered pick,
+// Answer answers one question; its @-mentions (a group chat's) are cut out
+// first. Conversation commands (a numbered pick,
 // 详情/更多, 帮助, 分类, 有用/没用) are handled first, using the user's
 // session; anything else goes to the township's ranker. It returns
 // ErrNoTownship for an unknown township and ctx's error when ctx is done
@@ -157,6 +158,7 @@ func (b *Bot) Answer(ctx context.Context, q Question) (*Answer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	q.Text = strings.TrimSpace(stripMentions(q.Text))
 	cat := b.cat.Load()
 	key := sessionKey(q)
 	sess, _, _ := b.opts.Sessions.Get(ctx, key)
@@ -189,7 +191,7 @@ func (b *Bot) Answer(ctx context.Context, q Question) (*Answer, error) {
 	c := conv{b: b, cat: cat, t: t, q: q, sess: sess}
 	var a *Answer
 	if switchOnly {
-		a = &Answer{Decision: DecideHelp, Text: render(q.Channel, "好的，已切换到"+t.Name+"。请直接提问，例如：办残疾证找谁。")}
+		a = &Answer{Decision: DecideHelp, Text: render(q.Format, "好的，已切换到"+t.Name+"。请直接提问，例如：办残疾证找谁。")}
 	} else {
 		a = c.respond(ctx)
 	}
@@ -230,11 +232,11 @@ func (b *Bot) recordFeedback(q Question, sess Session, useful bool, reason strin
 		User: q.User, MessageID: sess.MsgID, Question: sess.Question, Refs: sess.Last, Useful: useful, Reason: reason})
 }
 
-// Welcome is the greeting for a new follower or a new chat: what the bot is
-// and how to ask.
-func (b *Bot) Welcome(ch Channel) string {
+// Welcome is the greeting for a new follower or a new chat, in format f:
+// what the bot is and how to ask.
+func (b *Bot) Welcome(f Format) string {
 	lib := b.cat.Load().lib
-	return render(ch, helpText(lib, lib.Townships[0], b.opts.Hotline, true))
+	return render(f, helpText(lib, lib.Townships[0], b.opts.Hotline, true))
 }
 
 func sessionKey(q Question) string { return string(q.Channel) + ":" + q.User }
@@ -265,7 +267,7 @@ func (c *conv) respond(ctx context.Context) *Answer {
 	cmd := command(text)
 	switch {
 	case cmd == "help":
-		return &Answer{Decision: DecideHelp, Text: render(c.q.Channel, helpText(c.cat.lib, c.t, c.b.opts.Hotline, false))}
+		return &Answer{Decision: DecideHelp, Text: render(c.q.Format, helpText(c.cat.lib, c.t, c.b.opts.Hotline, false))}
 	case cmd == "more":
 		return c.more()
 	case cmd == "useful" || cmd == "useless":
@@ -293,7 +295,7 @@ func (c *conv) respond(ctx context.Context) *Answer {
 	if _, ok := pick(text); ok || isNumber(text) {
 		// A number with no choice to pick from (it expired, or was
 		// never offered) is not a question.
-		return &Answer{Decision: DecideHelp, Text: render(c.q.Channel, "现在没有待选择的事项。请直接用一句话提问，例如：办残疾证找谁。回复“帮助”查看用法。")}
+		return &Answer{Decision: DecideHelp, Text: render(c.q.Format, "现在没有待选择的事项。请直接用一句话提问，例如：办残疾证找谁。回复“帮助”查看用法。")}
 	}
 	if it := c.t.Item(text); it != nil && looksLikeRef(text) {
 		return c.answerItems(DecideAnswer, []*Item{it}, nil, nil)
@@ -359,7 +361,7 @@ func (c *conv) match(ctx context.Context, text string) *Answer {
 // for a listing), and shows its first page.
 func (c *conv) remember(a *Answer, title, full string) {
 	c.rememberAnswer(a, title)
-	a.Text, c.sess.Shown, a.More = page(c.q.Channel, full, 0)
+	a.Text, c.sess.Shown, a.More = page(c.q.Format, full, 0)
 }
 
 // rememberAnswer makes a the session's last answer, nothing of it shown
@@ -378,10 +380,10 @@ func (c *conv) answerItems(d Decision, items []*Item, cands []Candidate, terms [
 	a := &Answer{Decision: d, Items: items, Candidates: cands, Terms: terms}
 	// On a phone a long answer starts with its gist; 详情 then shows it all
 	// (rendered again then: the brief answer needs only the session).
-	if len(items) == 1 && c.q.Channel != WeCom {
-		if brief, cut := itemBrief(c.t, items[0], c.q.Channel); cut && len(brief)+len(moreFooter)+1 <= c.q.Channel.Limit() {
+	if len(items) == 1 && !c.q.Format.Full {
+		if brief, cut := itemBrief(c.t, items[0], c.q.Format); cut && len(brief)+len(moreFooter)+1 <= c.q.Format.limit() {
 			c.rememberAnswer(a, "")
-			a.Text, a.More = render(c.q.Channel, brief+"\n"+moreFooter), true
+			a.Text, a.More = render(c.q.Format, brief+"\n"+moreFooter), true
 			return a
 		}
 	}
@@ -390,7 +392,7 @@ func (c *conv) answerItems(d Decision, items []*Item, cands []Candidate, terms [
 		if i > 0 {
 			sb.WriteString("\n")
 		}
-		sb.WriteString(itemText(c.t, it, c.q.Channel))
+		sb.WriteString(itemText(c.t, it, c.q.Format))
 	}
 	if len(items) == 1 && items[0].NoLongerDone() {
 		// Nobody does it any more: say where to ask instead.
@@ -414,7 +416,7 @@ func (c *conv) choice(items []*Item, cands []Candidate, terms []string) *Answer 
 	}
 	c.sess.Last = nil
 	c.sess.Question, c.sess.MsgID = c.q.Text, c.q.MessageID
-	a.Text = render(c.q.Channel, sb.String())
+	a.Text = render(c.q.Format, sb.String())
 	return a
 }
 
@@ -446,7 +448,7 @@ func (c *conv) unlisted(text string, u *OutOfScope) *Answer {
 	fmt.Fprintf(&sb, "%s一般由%s办理，请向他们咨询。\n", what, u.Body)
 	sb.WriteString("如需帮助，请拨打 " + c.b.opts.Hotline + " 政务服务便民热线。")
 	c.sess.Last = nil
-	a.Text = render(c.q.Channel, sb.String())
+	a.Text = render(c.q.Format, sb.String())
 	return a
 }
 
@@ -466,7 +468,7 @@ func (c *conv) none(text string, near []*Item) *Answer {
 	}
 	sb.WriteString("如需帮助，请拨打 " + c.b.opts.Hotline + " 政务服务便民热线。")
 	c.sess.Last = nil
-	a.Text = render(c.q.Channel, sb.String())
+	a.Text = render(c.q.Format, sb.String())
 	return a
 }
 
@@ -480,19 +482,19 @@ func (c *conv) more() *Answer {
 			items = append(items, it)
 		}
 	}
-	full := fullText(c.t, items, c.q.Channel, c.sess)
+	full := fullText(c.t, items, c.q.Format, c.sess)
 	a := &Answer{Decision: DecideMore, Items: items}
 	if c.sess.Shown >= len(full) {
-		a.Text = render(c.q.Channel, "以上就是全部内容。还有其他问题请直接提问。")
+		a.Text = render(c.q.Format, "以上就是全部内容。还有其他问题请直接提问。")
 		return a
 	}
-	a.Text, c.sess.Shown, a.More = page(c.q.Channel, full, c.sess.Shown)
+	a.Text, c.sess.Shown, a.More = page(c.q.Format, full, c.sess.Shown)
 	return a
 }
 
 // fullText renders again what the session's last answer showed: a listing
 // (under its title) or the items.
-func fullText(t *Township, items []*Item, ch Channel, sess Session) string {
+func fullText(t *Township, items []*Item, f Format, sess Session) string {
 	var sb strings.Builder
 	if sess.Title != "" {
 		sb.WriteString(sess.Title)
@@ -505,7 +507,7 @@ func fullText(t *Township, items []*Item, ch Channel, sess Session) string {
 		if i > 0 {
 			sb.WriteString("\n")
 		}
-		sb.WriteString(itemText(t, it, ch))
+		sb.WriteString(itemText(t, it, f))
 	}
 	return sb.String()
 }
@@ -517,7 +519,7 @@ func (c *conv) categories() *Answer {
 	for i, cat := range ci.list {
 		fmt.Fprintf(&sb, "· %s（%d项）\n", cat, ci.count[i])
 	}
-	return &Answer{Decision: DecideCategories, Text: render(c.q.Channel, strings.TrimRight(sb.String(), "\n"))}
+	return &Answer{Decision: DecideCategories, Text: render(c.q.Format, strings.TrimRight(sb.String(), "\n"))}
 }
 
 // category returns the category that text names exactly, if any.
@@ -592,7 +594,7 @@ func (c *conv) bodyItems(body *Body) *Answer {
 	}
 	a := &Answer{Decision: DecideBody, Items: items}
 	if len(items) == 0 {
-		a.Text = render(c.q.Channel, fmt.Sprintf("%s的清单里，没有由%s牵头或承接的事项。如需帮助，请拨打 %s 热线。", c.t.Name, body.Name, c.b.opts.Hotline))
+		a.Text = render(c.q.Format, fmt.Sprintf("%s的清单里，没有由%s牵头或承接的事项。如需帮助，请拨打 %s 热线。", c.t.Name, body.Name, c.b.opts.Hotline))
 		return a
 	}
 	sort.SliceStable(items, func(i, j int) bool { return kindOrder(items[i].Kind) < kindOrder(items[j].Kind) })

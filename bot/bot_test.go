@@ -169,7 +169,7 @@ func TestMoreAndChannels(t *testing.T) {
 	}
 	ctx := context.Background()
 	a, _ := b.Answer(ctx, Question{Channel: WeChat, User: "u", Text: "残疾人证"})
-	if !a.More || len(a.Text) > WeChatLimit || !strings.HasSuffix(a.Text, "回复 详情 查看更多") {
+	if !a.More || len(a.Text) > PlainLimit || !strings.HasSuffix(a.Text, "回复 详情 查看更多") {
 		t.Fatalf("first page: more=%v, %d bytes", a.More, len(a.Text))
 	}
 	if n := strings.Count(a.Text, "步做好"); n != briefSteps {
@@ -181,7 +181,7 @@ func TestMoreAndChannels(t *testing.T) {
 			t.Fatal("详情 never ends")
 		}
 		a, _ = b.Answer(ctx, Question{Channel: WeChat, User: "u", Text: "详情"})
-		if a.Decision != DecideMore || len(a.Text) > WeChatLimit {
+		if a.Decision != DecideMore || len(a.Text) > PlainLimit {
 			t.Fatalf("详情: %s, %d bytes", a.Decision, len(a.Text))
 		}
 		seen += strings.Count(a.Text, "步做好")
@@ -189,8 +189,9 @@ func TestMoreAndChannels(t *testing.T) {
 	if seen != 60 {
 		t.Errorf("the pages show %d steps, want 60", seen)
 	}
-	w, _ := b.Answer(ctx, Question{Channel: WeCom, User: "u", Text: "残疾人证"})
-	if w.More || len(w.Text) > WeComLimit || !strings.Contains(w.Text, "**【C1】残疾人证办理**") {
+	md := Format{Markdown: true, Limit: 20480, Full: true}
+	w, _ := b.Answer(ctx, Question{Channel: WeCom, Format: md, User: "u", Text: "残疾人证"})
+	if w.More || len(w.Text) > md.Limit || !strings.Contains(w.Text, "**【C1】残疾人证办理**") {
 		t.Errorf("WeCom reply: more=%v %d bytes", w.More, len(w.Text))
 	}
 }
@@ -291,7 +292,7 @@ func TestSeveralTownships(t *testing.T) {
 	if !strings.Contains(help, "测试乡、平江街道") || !strings.Contains(help, "现在查询的是测试乡") {
 		t.Errorf("help does not list the townships:\n%s", help)
 	}
-	if w := b.Welcome(WeChat); !strings.Contains(w, "平江街道") {
+	if w := b.Welcome(Format{}); !strings.Contains(w, "平江街道") {
 		t.Errorf("welcome does not list the townships:\n%s", w)
 	}
 	// With one township, a name is just words of the question.

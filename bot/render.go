@@ -6,28 +6,13 @@ import (
 	"unicode/utf8"
 )
 
-// Reply size limits per channel, in bytes of UTF-8. WeChat cuts text
-// replies at 2048 bytes; 2000 leaves room. WeCom markdown allows 20480.
-const (
-	WeChatLimit = 2000
-	WeComLimit  = 20480
-)
-
 // moreFooter ends a reply that has more to show.
 const moreFooter = "回复 详情 查看更多"
 
-// Limit returns the reply size limit of a channel.
-func (ch Channel) Limit() int {
-	if ch == WeCom {
-		return WeComLimit
-	}
-	return WeChatLimit
-}
-
-// render adapts plain reply text to a channel. Only WeCom differs: its
-// markdown needs a blank line to break a paragraph.
-func render(ch Channel, text string) string {
-	if ch == WeCom {
+// render adapts plain reply text to a format: markdown needs a blank line
+// to break a paragraph.
+func render(f Format, text string) string {
+	if f.Markdown {
 		return strings.ReplaceAll(text, "\n", "\n\n")
 	}
 	return text
@@ -37,13 +22,13 @@ func render(ch Channel, text string) string {
 // channel's limit, cut only between lines (a step is never cut in half;
 // a single line longer than the limit is cut between characters). It returns
 // the page, the offset where the next page starts and whether there is more.
-func page(ch Channel, full string, from int) (string, int, bool) {
-	limit := ch.Limit()
+func page(f Format, full string, from int) (string, int, bool) {
+	limit := f.limit()
 	rest := full[from:]
-	if len(render(ch, rest)) <= limit {
-		return render(ch, rest), len(full), false
+	if len(render(f, rest)) <= limit {
+		return render(f, rest), len(full), false
 	}
-	budget := limit - len(render(ch, "\n"+moreFooter))
+	budget := limit - len(render(f, "\n"+moreFooter))
 	end := 0
 	for end < len(rest) {
 		nl := strings.IndexByte(rest[end:], '\n')
@@ -51,7 +36,7 @@ func page(ch Channel, full string, from int) (string, int, bool) {
 		if nl >= 0 {
 			next = end + nl + 1
 		}
-		if len(render(ch, strings.TrimRight(rest[:next], "\n"))) > budget {
+		if len(render(f, strings.TrimRight(rest[:next], "\n"))) > budget {
 			break
 		}
 		end = next
@@ -63,7 +48,7 @@ func page(ch Channel, full string, from int) (string, int, bool) {
 		}
 	}
 	text := strings.TrimRight(rest[:end], "\n") + "\n" + moreFooter
-	return render(ch, text), from + end, true
+	return render(f, text), from + end, true
 }
 
 // Brief answers show at most briefSteps steps of each side, each clipped to
@@ -75,20 +60,20 @@ const (
 
 // itemText renders one item in full: what it is, who is responsible and each
 // side's steps, the township's first (that is what a villager can act on).
-func itemText(t *Township, it *Item, ch Channel) string {
-	text, _ := cachedItem(t, it, ch, false)
+func itemText(t *Township, it *Item, f Format) string {
+	text, _ := cachedItem(t, it, f, false)
 	return text
 }
 
 // itemBrief renders one item for a phone screen and reports whether it left
 // anything out.
-func itemBrief(t *Township, it *Item, ch Channel) (string, bool) {
-	return cachedItem(t, it, ch, true)
+func itemBrief(t *Township, it *Item, f Format) (string, bool) {
+	return cachedItem(t, it, f, true)
 }
 
 type renderKey struct {
 	it    *Item
-	ch    Channel
+	f     Format
 	brief bool
 }
 
@@ -99,34 +84,34 @@ type rendered struct {
 
 // cachedItem is renderItem, remembered in the township: the same items are
 // asked about again and again.
-func cachedItem(t *Township, it *Item, ch Channel, brief bool) (string, bool) {
-	k := renderKey{it, ch, brief}
+func cachedItem(t *Township, it *Item, f Format, brief bool) (string, bool) {
+	k := renderKey{it, f, brief}
 	if r, ok := t.renders.Load(k); ok {
 		r := r.(rendered)
 		return r.text, r.cut
 	}
-	text, cut := renderItem(t, it, ch, brief)
+	text, cut := renderItem(t, it, f, brief)
 	t.renders.Store(k, rendered{text, cut})
 	return text, cut
 }
 
-func renderItem(t *Township, it *Item, ch Channel, brief bool) (string, bool) {
+func renderItem(t *Township, it *Item, f Format, brief bool) (string, bool) {
 	var sb strings.Builder
 	sb.Grow(renderSize(t, it, brief))
 	bold := func(s string) string {
-		if ch == WeCom {
+		if f.Markdown {
 			return "**" + s + "**"
 		}
 		return s
 	}
-	if ch == WeCom {
+	if f.Markdown {
 		sb.WriteString("**")
 	}
 	sb.WriteString("【")
 	sb.WriteString(it.Ref)
 	sb.WriteString("】")
 	sb.WriteString(it.Name)
-	if ch == WeCom {
+	if f.Markdown {
 		sb.WriteString("**")
 	}
 	sb.WriteString("\n负责：")

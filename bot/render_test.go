@@ -13,30 +13,30 @@ func TestPage(t *testing.T) {
 		lines = append(lines, line)
 	}
 	full := strings.Join(lines, "\n")
-	for _, ch := range []Channel{WeChat, WeCom, API} {
+	for name, ch := range map[string]Format{"plain": {}, "wechat": {Limit: 2000}, "markdown": {Markdown: true, Limit: 20480, Full: true}, "small": {Limit: 700}} {
 		var got []string
 		from := 0
 		for pages := 0; from < len(full); pages++ {
 			if pages > 20 {
-				t.Fatalf("%s: paging does not end", ch)
+				t.Fatalf("%s: paging does not end", name)
 			}
 			text, next, more := page(ch, full, from)
-			if len(text) > ch.Limit() {
-				t.Errorf("%s: page of %d bytes, limit %d", ch, len(text), ch.Limit())
+			if len(text) > ch.limit() {
+				t.Errorf("%s: page of %d bytes, limit %d", name, len(text), ch.limit())
 			}
 			if !utf8.ValidString(text) {
-				t.Errorf("%s: page cuts a character: %q", ch, text)
+				t.Errorf("%s: page cuts a character: %q", name, text)
 			}
 			if more != strings.HasSuffix(text, moreFooter) {
-				t.Errorf("%s: more=%v but text ends %q", ch, more, text[len(text)-20:])
+				t.Errorf("%s: more=%v but text ends %q", name, more, text[len(text)-20:])
 			}
 			if more == (next >= len(full)) {
-				t.Errorf("%s: more=%v with next=%d of %d", ch, more, next, len(full))
+				t.Errorf("%s: more=%v with next=%d of %d", name, more, next, len(full))
 			}
 			text = strings.TrimSuffix(text, moreFooter)
 			for _, l := range strings.Split(text, "\n") {
 				if l != "" && l != line {
-					t.Errorf("%s: a line was cut: %d bytes", ch, len(l))
+					t.Errorf("%s: a line was cut: %d bytes", name, len(l))
 				}
 				if l != "" {
 					got = append(got, l)
@@ -45,18 +45,18 @@ func TestPage(t *testing.T) {
 			from = next
 		}
 		if len(got) != len(lines) {
-			t.Errorf("%s: pages hold %d lines, want %d", ch, len(got), len(lines))
+			t.Errorf("%s: pages hold %d lines, want %d", name, len(got), len(lines))
 		}
 	}
 }
 
 func TestPageLongLine(t *testing.T) {
 	full := strings.Repeat("长", 1000) // 3000 bytes, one line
-	text, next, more := page(WeChat, full, 0)
-	if !more || len(text) > WeChatLimit || !utf8.ValidString(text) {
+	text, next, more := page(Format{}, full, 0)
+	if !more || len(text) > PlainLimit || !utf8.ValidString(text) {
 		t.Fatalf("page(long line) = %d bytes, more=%v, valid=%v", len(text), more, utf8.ValidString(text))
 	}
-	rest, _, more := page(WeChat, full, next)
+	rest, _, more := page(Format{}, full, next)
 	if more || !utf8.ValidString(rest) {
 		t.Fatalf("second page more=%v valid=%v", more, utf8.ValidString(rest))
 	}
@@ -118,7 +118,7 @@ func TestTownshipWording(t *testing.T) {
 		{"平江街道", "平江街道办事处", "所在社区居委会", "街道"},
 	} {
 		tw := &Township{Name: tt.name, Items: []*Item{basic, coop}}
-		text := itemText(tw, basic, WeChat)
+		text := itemText(tw, basic, Format{})
 		if !strings.Contains(text, "请到"+tt.office+"（便民服务中心）") || !strings.Contains(text, "先找"+tt.near) {
 			t.Errorf("%s: basic item says\n%s\nwant %s and %s", tt.name, text, tt.office, tt.near)
 		}

@@ -1,9 +1,9 @@
 package handlers
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -22,17 +22,15 @@ type askRequest struct {
 
 // askResponse is the answer of POST /api/ask.
 type askResponse struct {
-	Decision   bot.Decision    `json:"decision"`
-	Township   string          `json:"township"`
-	Refs       []string        `json:"refs"`
-	Reply      string          `json:"reply"`
-	More       bool            `json:"more"`
-	Items      []apiItem       `json:"items"`
-	Choices    []apiChoice     `json:"choices"`
-	Candidates []bot.Candidate `json:"candidates,omitempty"`
-	Terms      []string        `json:"terms,omitempty"`
-
-	itemJSON [][]byte // the items, encoded (server.itemJSON): written instead of Items when set
+	Decision   bot.Decision      `json:"decision"`
+	Township   string            `json:"township"`
+	Refs       []string          `json:"refs"`
+	Reply      string            `json:"reply"`
+	More       bool              `json:"more"`
+	Items      []json.RawMessage `json:"items"` // apiItems, encoded once (server.itemJSON)
+	Choices    []apiChoice       `json:"choices"`
+	Candidates []bot.Candidate   `json:"candidates,omitempty"`
+	Terms      []string          `json:"terms,omitempty"`
 }
 
 // apiItem is an item in full.
@@ -94,12 +92,8 @@ func nonNilSteps(s []bot.StepGroup) []bot.StepGroup {
 func (s *server) apiAsk(c *gin.Context) error {
 	ctx, cancel := s.deadline(c)
 	defer cancel()
-	body, err := readBody(c, s.o.MaxBody)
-	if err != nil {
-		return err
-	}
 	var req askRequest
-	if err := parseAskRequest(body, &req); err != nil {
+	if err := c.ShouldBindJSON(&req); err != nil {
 		return badRequest("bad JSON", err)
 	}
 	if strings.TrimSpace(req.Question) == "" {
@@ -115,20 +109,16 @@ func (s *server) apiAsk(c *gin.Context) error {
 		return err
 	}
 	resp := askResponse{Decision: a.Decision, Refs: nonNil(a.Refs()), Reply: a.Text, More: a.More,
-		Items: []apiItem{}, Choices: []apiChoice{}}
+		Items: []json.RawMessage{}, Choices: []apiChoice{}}
 	if a.Township != nil {
 		resp.Township = a.Township.Name
 	}
-	size := 256 + len(resp.Reply)
 	for _, it := range a.Items {
-		if req.Explain { // encoded with the candidates by encoding/json
-			resp.Items = append(resp.Items, fullItem(it))
-			size += itemJSONSize(it)
-			continue
+		b, err := s.itemJSON(it)
+		if err != nil {
+			return err
 		}
-		b := s.itemJSON(it)
-		resp.itemJSON = append(resp.itemJSON, b)
-		size += len(b)
+		resp.Items = append(resp.Items, b)
 	}
 	for _, it := range a.Choices {
 		resp.Choices = append(resp.Choices, apiChoice{Ref: it.Ref, Name: it.Name})
@@ -140,12 +130,6 @@ func (s *server) apiAsk(c *gin.Context) error {
 		}
 		resp.Terms = a.Terms
 	}
-	if b, ok := appendAskResponse(make([]byte, 0, size), &resp); ok {
-		// With its length, a long answer is not sent in chunks.
-		c.Header("Content-Length", strconv.Itoa(len(b)))
-		c.Data(http.StatusOK, "application/json; charset=utf-8", b)
-		return nil
-	}
 	c.JSON(http.StatusOK, resp)
 	return nil
 }
@@ -154,11 +138,11 @@ func (s *server) apiAsk(c *gin.Context) error {
 // asked about (at most one entry per item); a reload starts a new one.
 type itemJSONCache struct {
 	lib *bot.Library
-	m   sync.Map // *bot.Item → []byte
+	m   sync.Map // *bot.Item → json.RawMessage
 }
 
 // itemJSON returns the JSON of it as in the ask response's items.
-func (s *server) itemJSON(it *bot.Item) []byte {
+func (s *server) itemJSON(it *bot.Item) (json.RawMessage, error) {
 	lib := s.o.Bot.Library()
 	c := s.items.Load()
 	if c == nil || c.lib != lib {
@@ -166,32 +150,14 @@ func (s *server) itemJSON(it *bot.Item) []byte {
 		s.items.Store(c)
 	}
 	if b, ok := c.m.Load(it); ok {
-		return b.([]byte)
+		return b.(json.RawMessage), nil
 	}
-	ai := fullItem(it)
-	b := appendAPIItem(nil, &ai)
-	c.m.Store(it, b)
-	return b
-}
-
-// itemJSONSize estimates the length of an item's JSON.
-func itemJSONSize(it *bot.Item) int {
-	n := 160 + len(it.Name) + len(it.Category)
-	for _, l := range it.Leads {
-		n += len(l) + 3
+	b, err := json.Marshal(fullItem(it))
+	if err != nil {
+		return nil, fmt.Errorf("encode item %s: %w", it.Ref, err)
 	}
-	for _, gs := range [2][]bot.StepGroup{it.TownshipSteps, it.LeadSteps} {
-		for _, g := range gs {
-			n += len(g.Heading) + 24
-			for _, s := range g.Steps {
-				n += len(s) + 3
-			}
-		}
-	}
-	if it.Handover != nil {
-		n += len(it.Handover.Body) + len(it.Handover.How) + 20
-	}
-	return n
+	c.m.Store(it, json.RawMessage(b))
+	return b, nil
 }
 
 // apiItems answers GET /api/items: the townships with a summary of their

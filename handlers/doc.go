@@ -16,10 +16,13 @@
 //
 // # A message's way through
 //
-// Every WeChat and WeCom request is verified before anything else: a wrong
-// or missing signature is a 403, and nothing is read, processed or logged.
-// The body is capped (413). What does not decode or decrypt is a 400;
-// panics in silenceper are recovered into a 400 as well.
+// The official account's requests go through silenceper's server, which
+// verifies, decrypts and decodes them and encodes and encrypts the reply;
+// the WeCom bot's through the same crypto (crypt.go). Every WeChat and
+// WeCom request is verified before anything else: a wrong or missing
+// signature is a 403, and nothing is processed or logged. The body is
+// capped (413). What does not decode or decrypt is a 400; a panic is a
+// logged 500.
 //
 // WeChat drops the connection after 5 seconds and sends the message again,
 // up to three times, sometimes while the first attempt is still being
@@ -32,15 +35,15 @@
 // which stops the retries. Old timestamps are accepted: the dedupe makes a
 // replay harmless, and a township server's clock may be wrong.
 //
-// The official account gets the bot's plain text (≤ 2000 bytes), in
-// plaintext, compatible or safe mode; a nil reply in safe mode is a plain
-// "success", not silenceper's encrypted empty envelope. Voice uses
-// Recognition; images, locations, links and videos get a request to type.
-// The WeCom bot gets one encrypted stream message, finish:true, with
-// markdown, the leading @-mention of a group message stripped; enter_chat
-// gets the welcome as text and feedback_event is recorded through
-// (*bot.Bot).Feedback. Its messages carry an empty receive id, which is
-// never compared.
+// Each channel declares its bot.Format, and the bot renders by it. The
+// official account gets plain text (≤ 2000 bytes), in plaintext,
+// compatible or safe mode; a nil reply in safe mode is a plain "success",
+// not silenceper's encrypted empty envelope. Voice uses Recognition;
+// images, locations, links and videos get a request to type. The WeCom
+// bot gets one encrypted stream message, finish:true, with markdown;
+// enter_chat gets the welcome as text and feedback_event is recorded
+// through (*bot.Bot).Feedback. Its messages carry an empty receive id,
+// which is never compared.
 //
 // # Errors
 //

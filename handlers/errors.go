@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -95,13 +97,16 @@ func (s *server) fail(c *gin.Context, err error) {
 		s.log.Debug("request refused", "route", c.FullPath(), "status", code, "err", err)
 	}
 	if c.Writer.Written() {
+		c.Abort()
 		return
 	}
 	c.AbortWithStatusJSON(code, gin.H{"error": msg})
 }
 
-// wrap adapts a handler that returns an error to gin, so that every error
-// goes through fail, and counts the request under channel.
+// wrap adapts a handler that returns an error to gin, inside what every
+// channel's request needs: it counts the request under channel by its
+// final status, turns a panic into a logged 500, reads the body within
+// MaxBody (readBody), and sends any error through fail.
 func (s *server) wrap(channel string, h func(*gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
@@ -113,10 +118,46 @@ func (s *server) wrap(channel string, h func(*gin.Context) error) gin.HandlerFun
 			s.m.request(channel, o)
 		}()
 		defer s.catchPanic(c)
-		if err := h(c); err != nil {
+		err := s.readBody(c)
+		if err == nil {
+			err = h(c)
+		}
+		if err != nil {
 			s.fail(c, err)
 		}
 	}
+}
+
+// bodyKey holds, in a gin context, the request body readBody read.
+const bodyKey = "dutybot.body"
+
+// readBody reads the request body, at most MaxBody bytes (an
+// *http.MaxBytesError, 413, for a longer one), and puts it back as the
+// request's body for the handler, and under bodyKey: silenceper reads the
+// body itself and loses the error's type.
+func (s *server) readBody(c *gin.Context) error {
+	max := s.o.MaxBody
+	if c.Request.ContentLength > max {
+		return &http.MaxBytesError{Limit: max}
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, max))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return err
+		}
+		return badRequest("cannot read the body", err)
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(b))
+	c.Set(bodyKey, b)
+	return nil
+}
+
+// body returns the request body readBody read.
+func body(c *gin.Context) []byte {
+	b, _ := c.Get(bodyKey)
+	p, _ := b.([]byte)
+	return p
 }
 
 // lateKey marks, in a gin context, a WeChat or WeCom request answered with

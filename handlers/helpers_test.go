@@ -373,11 +373,7 @@ func openWeCom(tb testing.TB, w *httptest.ResponseRecorder) wecomReply {
 		tb.Fatalf("reply msgsignature = %q, want %q", got, want)
 	}
 	key, _ := decodeAESKey(testWeComKey)
-	ct, err := base64.StdEncoding.DecodeString(env.Encrypt)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	plain, id, err := openAES(ct, key)
+	plain, id, err := openMsg(env.Encrypt, key)
 	if err != nil {
 		tb.Fatalf("reply does not decrypt: %v", err)
 	}

@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -44,23 +41,6 @@ type reply struct {
 	Late bool `json:"-"`
 }
 
-// appendJSON appends r as encoding/json encodes it, for the dedupe store.
-func (r reply) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	if r.Kind != "" {
-		b = append(b, `"k":`...)
-		b = appendJSONString(b, r.Kind)
-	}
-	if r.Text != "" {
-		if r.Kind != "" {
-			b = append(b, ',')
-		}
-		b = append(b, `"t":`...)
-		b = appendJSONString(b, r.Text)
-	}
-	return append(b, '}')
-}
-
 // once produces the reply to the message identified by key exactly once
 // per dedupe period: the first caller runs produce and stores its reply, a
 // caller with the same key (a retry, or a copy sent concurrently) waits for
@@ -92,7 +72,7 @@ func (s *server) once(ctx context.Context, ch bot.Channel, key string, produce f
 		return produce(ctx)
 	}
 	r := produce(ctx)
-	b := r.appendJSON(make([]byte, 0, 16+len(r.Text)+len(r.Text)/8))
+	b, _ := json.Marshal(r) // two strings: cannot fail
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
 	if err := s.o.Dedupe.Store(sctx, key, b); err != nil {
@@ -194,52 +174,6 @@ func (w *workers) work(f func()) {
 		case f = <-w.jobs:
 		case <-t.C:
 			return
-		}
-	}
-}
-
-// validSignature reports whether sig is the SHA-1 signature of parts, in
-// constant time. An empty signature is never valid.
-func validSignature(sig string, parts ...string) bool {
-	want := signature(parts...)
-	return sig != "" && subtle.ConstantTimeCompare([]byte(sig), []byte(want)) == 1
-}
-
-// readBody reads the request body, at most max bytes: a longer one is an
-// *http.MaxBytesError (413).
-func readBody(c *gin.Context, max int64) ([]byte, error) {
-	if c.Request.ContentLength > max {
-		return nil, &http.MaxBytesError{Limit: max}
-	}
-	b, err := readSized(http.MaxBytesReader(c.Writer, c.Request.Body, max), c.Request.ContentLength)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, err
-		}
-		return nil, badRequest("cannot read the body", err)
-	}
-	return b, nil
-}
-
-// readSized is io.ReadAll with room for size bytes (the Content-Length, -1
-// when unknown) from the start, so that a body is read into one buffer.
-func readSized(r io.Reader, size int64) ([]byte, error) {
-	if size < 0 || size > 1<<20 {
-		return io.ReadAll(r)
-	}
-	b := make([]byte, 0, size+1) // +1: the read that finds EOF needs room
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // grow as io.ReadAll does
 		}
 	}
 }

@@ -55,6 +55,46 @@ func TestWeChatVectorA(t *testing.T) {
 	}
 }
 
+// Vector A in each of the three modes, through silenceper's server: the
+// plaintext message alone, the compatible packet (above), and the safe
+// mode's envelope of ToUserName and Encrypt only.
+func TestWeChatVectorAModes(t *testing.T) {
+	v := loadVectors(t).A
+	enc := v.Encrypt
+	for _, tc := range []struct {
+		mode string
+		body string
+		aes  bool
+	}{
+		{"plaintext", v.Decrypted, false},
+		{"compatible", v.Body, true},
+		{"safe", "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[" + enc + "]]></Encrypt></xml>", true},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			h := newHarness(t, Options{Token: v.Token, AppID: v.AppID, EncodingAESKey: v.EncodingAESKey})
+			q := url.Values{}
+			q.Set("signature", v.Signature)
+			q.Set("timestamp", v.Timestamp)
+			q.Set("nonce", v.Nonce)
+			q.Set("openid", "oyORnuP8q7ou2gfYjqLzSIWZf0rs")
+			var r wechatReply
+			if tc.aes {
+				q.Set("encrypt_type", "aes")
+				q.Set("msg_signature", v.MsgSignature)
+				r = openReply(t, h.do(wechatPost(q, tc.body)), v.Token, v.AppID, v.EncodingAESKey)
+			} else {
+				r = plainReply(t, h.do(wechatPost(q, tc.body)))
+			}
+			if r.ToUserName != "oyORnuP8q7ou2gfYjqLzSIWZf0rs" || r.FromUserName != "gh_10f6c3c3ac5a" || r.Content == "" {
+				t.Errorf("reply = %+v, want the bot's answer to oyORnuP8q7ou2gfYjqLzSIWZf0rs", r)
+			}
+			if qs := h.rec.Questions(); len(qs) != 1 || qs[0].Text != "abcdteT" || qs[0].MessageID != "6054768590064713728" {
+				t.Errorf("recorded %+v, want the one question abcdteT with its MsgId", qs)
+			}
+		})
+	}
+}
+
 func TestWeChatURLCheck(t *testing.T) {
 	h := newHarness(t, wechatOptions())
 	q := signedQuery(testToken)
@@ -88,8 +128,8 @@ func TestWeChatPlaintext(t *testing.T) {
 	if r.ToUserName != "oAlice" || r.FromUserName != "gh_dutybot" || r.MsgType != "text" {
 		t.Errorf("reply envelope = %+v", r)
 	}
-	if len(r.Content) > bot.WeChatLimit {
-		t.Errorf("reply is %d bytes, over %d", len(r.Content), bot.WeChatLimit)
+	if len(r.Content) > wechatFormat.Limit {
+		t.Errorf("reply is %d bytes, over %d", len(r.Content), wechatFormat.Limit)
 	}
 	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/xml") {
 		t.Errorf("Content-Type = %q, want application/xml", ct)
@@ -119,7 +159,7 @@ func TestWeChatSafeMode(t *testing.T) {
 
 func TestWeChatMessages(t *testing.T) {
 	h := newHarness(t, wechatOptions())
-	welcome := h.b.Welcome(bot.WeChat)
+	welcome := h.b.Welcome(wechatFormat)
 	for _, tc := range []struct {
 		name, body string
 		want       string // the reply content, or "success"

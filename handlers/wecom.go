@@ -2,11 +2,7 @@ package handlers
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/sha1"
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/gin-gonic/gin"
 	"github.com/silenceper/wechat/v2/util"
@@ -23,10 +18,14 @@ import (
 	"dutybot/bot"
 )
 
+// wecomFormat is what the WeCom bot shows: markdown, in one stream
+// message of up to 20480 bytes, room enough for whole items.
+var wecomFormat = bot.Format{Markdown: true, Limit: 20480, Full: true}
+
 // wecomChannel serves the WeCom intelligent bot (企业微信智能机器人), which
 // silenceper/wechat does not support: JSON messages encrypted as the
-// official account's, but with an empty receive id, which is never
-// compared.
+// official account's (crypt.go), but with an empty receive id, which is
+// never compared.
 type wecomChannel struct {
 	s     *server
 	token string
@@ -106,7 +105,7 @@ func (w *wecomChannel) verifyURL(c *gin.Context) error {
 	if !validSignature(q.Get("msg_signature"), w.token, q.Get("timestamp"), q.Get("nonce"), echo) {
 		return errSignature
 	}
-	plain, err := w.decrypt(echo)
+	plain, _, err := openMsg(echo, w.key)
 	if err != nil {
 		return badRequest("cannot decrypt echostr", err)
 	}
@@ -114,22 +113,19 @@ func (w *wecomChannel) verifyURL(c *gin.Context) error {
 	return nil
 }
 
-// serve handles a message: 413 for a body over MaxBody, 400 for a body
-// that is not {"encrypt": "…"}, 403 when msg_signature does not cover it,
-// 400 when it does not decrypt to a message; otherwise 200 with the
-// encrypted reply, or an empty body for no reply.
+// serve handles a message (the body already read and capped by the
+// route's middleware): 400 for a body that is not {"encrypt": "…"}, 403
+// when msg_signature does not cover it, 400 when it does not decrypt to a
+// message; otherwise 200 with the encrypted reply, or an empty body for no
+// reply.
 func (w *wecomChannel) serve(c *gin.Context) error {
 	ctx, cancel := w.s.deadline(c)
 	defer cancel()
 	q := c.Request.URL.Query()
-	body, err := readBody(c, w.s.o.MaxBody)
-	if err != nil {
-		return err
-	}
 	var env struct {
 		Encrypt string `json:"encrypt"`
 	}
-	if err := json.Unmarshal(body, &env); err != nil {
+	if err := json.Unmarshal(body(c), &env); err != nil {
 		return badRequest("malformed message", err)
 	}
 	if env.Encrypt == "" {
@@ -138,7 +134,7 @@ func (w *wecomChannel) serve(c *gin.Context) error {
 	if !validSignature(q.Get("msg_signature"), w.token, q.Get("timestamp"), q.Get("nonce"), env.Encrypt) {
 		return errSignature
 	}
-	plain, err := w.decrypt(env.Encrypt)
+	plain, _, err := openMsg(env.Encrypt, w.key)
 	if err != nil {
 		return badRequest("cannot decrypt the message", err)
 	}
@@ -170,10 +166,10 @@ func (w *wecomChannel) serve(c *gin.Context) error {
 }
 
 func (w *wecomChannel) produce(ctx context.Context, m *wecomMessage) reply {
-	q := bot.Question{Channel: bot.WeCom, User: m.From.UserID, MessageID: string(m.MsgID)}
+	q := bot.Question{Channel: bot.WeCom, Format: wecomFormat, User: m.From.UserID, MessageID: string(m.MsgID)}
 	switch m.MsgType {
 	case "text":
-		q.Text = stripMention(m.Text.Content)
+		q.Text = m.Text.Content // the bot strips the leading @-mention
 		return w.s.ask(ctx, q, replyStream)
 	case "voice":
 		if strings.TrimSpace(m.Voice.Content) == "" {
@@ -185,7 +181,7 @@ func (w *wecomChannel) produce(ctx context.Context, m *wecomMessage) reply {
 		switch m.Event.EventType {
 		case "enter_chat":
 			// The only event a plain text reply is allowed for.
-			return reply{Kind: replyText, Text: w.s.o.Bot.Welcome(bot.WeChat)}
+			return reply{Kind: replyText, Text: w.s.o.Bot.Welcome(bot.Format{})}
 		case "feedback_event":
 			w.feedback(ctx, q, m)
 		}
@@ -217,20 +213,6 @@ func (w *wecomChannel) feedback(ctx context.Context, q bot.Question, m *wecomMes
 	}
 }
 
-// stripMention removes the leading @-mention of a group message: "@name",
-// then a space or WeCom's mention space U+2005.
-func stripMention(s string) string {
-	s = strings.TrimLeftFunc(s, unicode.IsSpace)
-	if !strings.HasPrefix(s, "@") {
-		return s
-	}
-	i := strings.IndexFunc(s, func(r rune) bool { return r == ' ' || r == '\u2005' })
-	if i < 0 {
-		return "" // nothing but the mention
-	}
-	return strings.TrimSpace(s[i:])
-}
-
 // streamID derives the stream id from the dedupe key, so that a repeated
 // message gets the same stream; without a key it is random.
 func streamID(key string) string {
@@ -255,46 +237,6 @@ func (r reply) payload(id string) any {
 	}}
 }
 
-// decrypt decodes and decrypts a message, ignoring the receive id.
-func (w *wecomChannel) decrypt(s string) ([]byte, error) {
-	ct, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		return nil, err
-	}
-	msg, _, err := openAES(ct, w.key)
-	return msg, err
-}
-
-// openAES decrypts ct, AES-256-CBC with IV key[:16] and PKCS#7 padding
-// over random(16) ‖ length(4, big-endian) ‖ msg ‖ receive id, and returns
-// msg and the receive id. silenceper's util.AESDecryptMsg cannot be used
-// here: it refuses an empty receive id ("msg length too large"), which is
-// what the intelligent bot sends.
-func openAES(ct, key []byte) (msg, receiveID []byte, err error) {
-	if len(ct) == 0 || len(ct)%aes.BlockSize != 0 {
-		return nil, nil, fmt.Errorf("ciphertext length %d is not a positive multiple of the block size", len(ct))
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, nil, err
-	}
-	plain := make([]byte, len(ct))
-	cipher.NewCBCDecrypter(block, key[:aes.BlockSize]).CryptBlocks(plain, ct)
-	pad := int(plain[len(plain)-1])
-	if pad < 1 || pad > 32 || pad > len(plain) {
-		return nil, nil, fmt.Errorf("bad padding %d", pad)
-	}
-	plain = plain[:len(plain)-pad]
-	if len(plain) < 20 {
-		return nil, nil, errors.New("plaintext too short")
-	}
-	n := binary.BigEndian.Uint32(plain[16:20])
-	if uint64(n) > uint64(len(plain)-20) {
-		return nil, nil, fmt.Errorf("message length %d beyond the plaintext", n)
-	}
-	return plain[20 : 20+n], plain[20+n:], nil
-}
-
 // seal encrypts and signs a reply, with the receive id empty.
 func (w *wecomChannel) seal(v any, nonce string) (*wecomEnvelope, error) {
 	plain, err := json.Marshal(v)
@@ -305,7 +247,7 @@ func (w *wecomChannel) seal(v any, nonce string) (*wecomEnvelope, error) {
 		nonce = randomString(10)
 	}
 	ts := time.Now().Unix()
-	enc := base64.StdEncoding.EncodeToString(util.AESEncryptMsg([]byte(randomString(16)), plain, "", w.key))
+	enc := sealMsg(plain, "", w.key)
 	return &wecomEnvelope{
 		Encrypt:      enc,
 		MsgSignature: util.Signature(w.token, strconv.FormatInt(ts, 10), nonce, enc),

@@ -49,15 +49,15 @@ func TestWeComVectorD(t *testing.T) {
 // through the handler it is verified, decrypted and answered.
 func TestWeComVectorE(t *testing.T) {
 	v := loadVectors(t).E
-	wk, err := newWeCom(&server{o: Options{WeComToken: v.Token, WeComAESKey: v.EncodingAESKey}})
+	key, err := decodeAESKey(v.EncodingAESKey)
 	if err != nil {
 		t.Fatal(err)
 	}
 	enc := v.Body[strings.Index(v.Body, `"encrypt":"`)+len(`"encrypt":"`):]
 	enc = enc[:strings.IndexByte(enc, '"')]
-	plain, err := wk.decrypt(enc)
+	plain, _, err := openMsg(enc, key)
 	if err != nil || string(plain) != v.Decrypted {
-		t.Fatalf("decrypt = %q, %v; want %q", plain, err, v.Decrypted)
+		t.Fatalf("openMsg = %q, %v; want %q", plain, err, v.Decrypted)
 	}
 
 	h := newHarness(t, Options{WeComToken: v.Token, WeComAESKey: v.EncodingAESKey})
@@ -135,7 +135,7 @@ func TestWeComGroupMention(t *testing.T) {
 		if !strings.Contains(r.Stream.Content, disabilityItem) || !strings.Contains(r.Stream.Content, "**") {
 			t.Errorf("%q: reply content %q, want markdown naming %s", content, r.Stream.Content, disabilityItem)
 		}
-		if len(r.Stream.Content) > bot.WeComLimit {
+		if len(r.Stream.Content) > wecomFormat.Limit {
 			t.Errorf("%q: reply is %d bytes", content, len(r.Stream.Content))
 		}
 	}
@@ -150,26 +150,10 @@ func TestWeComGroupMention(t *testing.T) {
 	}
 }
 
-func TestStripMention(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"@机器人 问题", "问题"},
-		{"@机器人\u2005问题", "问题"},
-		{"@机器人\u2005 问题 ", "问题"},
-		{"  @机器人 问题", "问题"},
-		{"@机器人", ""},
-		{"问题 @机器人", "问题 @机器人"},
-		{"", ""},
-	} {
-		if got := stripMention(tc.in); got != tc.want {
-			t.Errorf("stripMention(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestWeComEvents(t *testing.T) {
 	h := newHarness(t, wechatOptions())
 	r := openWeCom(t, h.do(sealWeCom(t, wecomEvent("ev-enter", "lisi", "enter_chat", nil))))
-	if r.MsgType != "text" || r.Text.Content != h.b.Welcome(bot.WeChat) {
+	if r.MsgType != "text" || r.Text.Content != h.b.Welcome(bot.Format{}) {
 		t.Errorf("enter_chat reply = %+v, want the plain text welcome", r)
 	}
 
@@ -293,29 +277,34 @@ func TestWeComDedupe(t *testing.T) {
 	}
 }
 
-// openAES reads the official vectors' receive id, and the empty receive id
-// of the intelligent bot.
-func TestOpenAES(t *testing.T) {
+// openMsg reads the official vectors' receive id, and the empty receive id
+// of the intelligent bot, which silenceper's util.DecryptMsg refuses.
+func TestOpenMsg(t *testing.T) {
 	v := loadVectors(t).D
 	key, err := decodeAESKey(v.EncodingAESKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct, _ := base64.StdEncoding.DecodeString(v.Echostr)
-	msg, id, err := openAES(ct, key)
+	msg, id, err := openMsg(v.Echostr, key)
 	if err != nil || string(msg) != v.Echo || string(id) != "wx5823bf96d3bd56c7" {
-		t.Errorf("openAES(vector D) = %q, %q, %v; want %q, wx5823bf96d3bd56c7", msg, id, err, v.Echo)
+		t.Errorf("openMsg(vector D) = %q, %q, %v; want %q, wx5823bf96d3bd56c7", msg, id, err, v.Echo)
 	}
 	for _, plain := range []string{"", "x", strings.Repeat("长", 100)} {
-		ct := util.AESEncryptMsg([]byte("0123456789abcdef"), []byte(plain), "", key)
-		msg, id, err := openAES(ct, key)
+		enc := sealMsg([]byte(plain), "", key)
+		msg, id, err := openMsg(enc, key)
 		if err != nil || string(msg) != plain || len(id) != 0 {
-			t.Errorf("openAES(seal(%q)) = %q, %q, %v", plain, msg, id, err)
+			t.Errorf("openMsg(sealMsg(%q)) = %q, %q, %v", plain, msg, id, err)
+		}
+		if _, _, err := util.DecryptMsg("", enc, v.EncodingAESKey); err == nil && plain != "" {
+			t.Errorf("util.DecryptMsg now reads an empty receive id: use it")
 		}
 	}
 	for _, ct := range [][]byte{nil, make([]byte, 15), make([]byte, 16), make([]byte, 64)} {
-		if _, _, err := openAES(ct, key); err == nil {
-			t.Errorf("openAES(%d zero bytes) succeeded", len(ct))
+		if _, _, err := openMsg(base64.StdEncoding.EncodeToString(ct), key); err == nil {
+			t.Errorf("openMsg(%d zero bytes) succeeded", len(ct))
 		}
+	}
+	if _, _, err := openMsg("!!!", key); err == nil {
+		t.Error("openMsg(not base64) succeeded")
 	}
 }

@@ -125,23 +125,3 @@ func BenchmarkNormalize(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(sampleQuestions)), "ns/question")
 }
-
-func TestStripMentions(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"@履职助手 请问低保找谁", "请问低保找谁"},
-		{"@履职助手\u2005请问低保找谁", "请问低保找谁"},
-		{"＠张三 低保", "低保"},
-		{"低保找谁 @李四", "低保找谁"},
-		{"@助手请问低保找谁", "助手请问低保找谁"}, // no break after the name: only the @ goes
-		{"发到 abc@example.com", "发到 abc example com"},
-		{"低保", "低保"},
-	}
-	for _, tt := range tests {
-		if got := Normalize(stripMentions(tt.in)); got != tt.want {
-			t.Errorf("Normalize(stripMentions(%q)) = %q, want %q", tt.in, got, tt.want)
-		}
-		if got, want := QueryKey(tt.in), normalize(stripMentions(tt.in), true); got != want {
-			t.Errorf("QueryKey(%q) = %q, want %q", tt.in, got, want)
-		}
-	}
-}

@@ -67,7 +67,7 @@ type wordGroup struct {
 
 // analyzeQuery segments a question and groups its terms.
 func (a *Analyzer) analyzeQuery(text string, p *Params) query {
-	return a.analyzeNormalized(normalize(stripMentions(text), true), p)
+	return a.analyzeNormalized(normalize(text, true), p)
 }
 
 // analyzeNormalized is analyzeQuery of normalize(text, true).

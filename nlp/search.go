@@ -57,10 +57,8 @@ func (ix *Index) Search(question string, limit int) Result {
 
 // QueryKey returns the form of a question that Search reads: two
 // questions with the same key get the same result from an index. A caller
-// that keeps results (of questions asked again) keys them with it. An
-// @mention of a group chat (@履职助手 …) is no part of the question: it is
-// cut out first (see stripMentions).
-func QueryKey(question string) string { return normalize(stripMentions(question), true) }
+// that keeps results (of questions asked again) keys them with it.
+func QueryKey(question string) string { return normalize(question, true) }
 
 // SearchKey is Search of a question given by its QueryKey.
 func (ix *Index) SearchKey(key string, limit int) Result {

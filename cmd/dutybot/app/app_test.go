@@ -155,7 +155,7 @@ func TestConversationEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(a.Text) > bot.WeChatLimit {
+		if len(a.Text) > bot.PlainLimit {
 			t.Errorf("%q: reply of %d bytes", text, len(a.Text))
 		}
 		return a
