@@ -27,7 +27,7 @@
 // WeChat drops the connection after 5 seconds and sends the message again,
 // up to three times, sometimes while the first attempt is still being
 // answered; WeCom retries too. So a message is answered once: the handler
-// claims its id in a DedupeStore (MsgId; FromUserName+CreateTime+Event for
+// claims its id in a bot.DedupeStore (MsgId; FromUserName+CreateTime+Event for
 // an official account event; msgid on WeCom), the claimant asks the bot and
 // stores the reply, and every other attempt waits for that reply and sends
 // it as its own. Every reply leaves within Options.Deadline (4 s); past it

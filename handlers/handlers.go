@@ -61,8 +61,8 @@ type Options struct {
 	Metrics  *Metrics     // default NewMetrics()
 	// Dedupe remembers the replies to recent messages, so that a message
 	// WeChat or WeCom sends again is answered once. Default
-	// NewMemoryDedupe(10000, 2*time.Minute).
-	Dedupe DedupeStore
+	// bot.NewMemoryDedupe(10000, 2*time.Minute).
+	Dedupe bot.DedupeStore
 
 	// Ready reports whether the service can take traffic: GET /readyz
 	// answers 200 when it returns nil and 503 otherwise. Nil means ready.
@@ -116,7 +116,7 @@ func New(o Options) (*gin.Engine, error) {
 		o.Metrics = NewMetrics()
 	}
 	if o.Dedupe == nil {
-		o.Dedupe = NewMemoryDedupe(10000, 2*time.Minute)
+		o.Dedupe = bot.NewMemoryDedupe(10000, 2*time.Minute)
 	}
 	s := &server{o: o, log: o.Logger, m: o.Metrics, workers: newWorkers(4 * runtime.GOMAXPROCS(0))}
 

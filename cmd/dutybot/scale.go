@@ -15,7 +15,6 @@ import (
 	"github.com/silenceper/wechat/v2/cache"
 
 	"dutybot/bot"
-	"dutybot/handlers"
 	"dutybot/handlers/qlog"
 	"dutybot/handlers/redisstore"
 )
@@ -27,12 +26,12 @@ import (
 // nil keeps the embedded default of a single process (in-memory state,
 // SQLite in the data folder); with nothing configured every field is nil.
 type Shared struct {
-	Redis       *redisstore.Client   // nil without redis.url
-	Sessions    bot.SessionStore     // for bot.Options.Sessions
-	Limiter     bot.Limiter          // for bot.Options.Limiter; nil also when the rate limit is off
-	Dedupe      handlers.DedupeStore // for handlers.Options.Dedupe
-	WeChatCache cache.Cache          // for handlers.Options.WeChatCache
-	Store       *qlog.Store          // the question log in PostgreSQL; nil without postgres.url
+	Redis       *redisstore.Client // nil without redis.url
+	Sessions    bot.SessionStore   // for bot.Options.Sessions
+	Limiter     bot.Limiter        // for bot.Options.Limiter; nil also when the rate limit is off
+	Dedupe      bot.DedupeStore    // for handlers.Options.Dedupe
+	WeChatCache cache.Cache        // for handlers.Options.WeChatCache
+	Store       *qlog.Store        // the question log in PostgreSQL; nil without postgres.url
 }
 
 // openShared connects to what cfg configures and returns the stores to put

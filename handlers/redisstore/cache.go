@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
-
-	"github.com/silenceper/wechat/v2/cache"
 )
 
 // Cache is silenceper/wechat's cache.Cache (and cache.ContextCache) in
@@ -22,11 +20,6 @@ type Cache struct {
 	c   *Client
 	mem *memoryCache
 }
-
-var (
-	_ cache.Cache        = (*Cache)(nil)
-	_ cache.ContextCache = (*Cache)(nil)
-)
 
 // NewCache returns the WeChat cache of c.
 func NewCache(c *Client) *Cache {

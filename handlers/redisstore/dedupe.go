@@ -7,10 +7,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"dutybot/handlers"
+	"dutybot/bot"
 )
 
-// Dedupe is a handlers.DedupeStore in Redis, so that a WeChat or WeCom
+// Dedupe is a bot.DedupeStore in Redis, so that a WeChat or WeCom
 // retry that reaches another replica is answered once, with the reply of
 // the first attempt:
 //
@@ -23,7 +23,7 @@ import (
 //     arrives while the first attempt is being answered, and needs no
 //     connection held per waiter as a subscription would.
 //
-// While Redis is down, keys live in this process (handlers.MemoryDedupe):
+// While Redis is down, keys live in this process (bot.MemoryDedupe):
 // each replica then dedupes its own retries, and the question log's unique
 // message ids keep a retry answered by two replicas from being logged twice.
 //
@@ -39,10 +39,10 @@ type Dedupe struct {
 
 	c   *Client
 	ttl time.Duration
-	mem *handlers.MemoryDedupe
+	mem *bot.MemoryDedupe
 }
 
-var _ handlers.DedupeStore = (*Dedupe)(nil)
+var _ bot.DedupeStore = (*Dedupe)(nil)
 
 const (
 	pending     = "-" // claimed, being answered
@@ -64,10 +64,10 @@ func NewDedupe(c *Client, ttl time.Duration) *Dedupe {
 	if ttl <= 0 {
 		ttl = 2 * time.Minute
 	}
-	return &Dedupe{Pending: min(8*time.Second, ttl), c: c, ttl: ttl, mem: handlers.NewMemoryDedupe(10000, ttl)}
+	return &Dedupe{Pending: min(8*time.Second, ttl), c: c, ttl: ttl, mem: bot.NewMemoryDedupe(10000, ttl)}
 }
 
-// Claim implements handlers.DedupeStore. It does not fail: when Redis does
+// Claim implements bot.DedupeStore. It does not fail: when Redis does
 // not answer, the in-process store decides.
 func (d *Dedupe) Claim(ctx context.Context, key string) (bool, error) {
 	if rctx, cancel, ok := d.c.op(ctx); ok {
@@ -80,7 +80,7 @@ func (d *Dedupe) Claim(ctx context.Context, key string) (bool, error) {
 	return d.mem.Claim(ctx, key)
 }
 
-// Store implements handlers.DedupeStore.
+// Store implements bot.DedupeStore.
 func (d *Dedupe) Store(ctx context.Context, key string, reply []byte) error {
 	if rctx, cancel, ok := d.c.op(ctx); ok {
 		val := append([]byte{replyMarker}, reply...)
@@ -95,8 +95,8 @@ func (d *Dedupe) Store(ctx context.Context, key string, reply []byte) error {
 	return d.mem.Store(ctx, key, reply)
 }
 
-// Wait implements handlers.DedupeStore: it returns the stored reply,
-// handlers.ErrNotClaimed when the key is unknown (or expired), or ctx's
+// Wait implements bot.DedupeStore: it returns the stored reply,
+// bot.ErrNotClaimed when the key is unknown (or expired), or ctx's
 // error.
 func (d *Dedupe) Wait(ctx context.Context, key string) ([]byte, error) {
 	rkey := d.c.key("dedupe", key)
@@ -110,7 +110,7 @@ func (d *Dedupe) Wait(ctx context.Context, key string) ([]byte, error) {
 		cancel()
 		switch {
 		case errors.Is(err, redis.Nil):
-			return nil, handlers.ErrNotClaimed
+			return nil, bot.ErrNotClaimed
 		case err != nil:
 			if ctx.Err() != nil {
 				return nil, ctx.Err()

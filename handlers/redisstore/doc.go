@@ -5,7 +5,7 @@
 //
 // One Client holds the connection and its health; each store is built on
 // it (NewSessions, NewDedupe, NewLimiter, NewCache) and implements the
-// interface its consumer declares: bot.SessionStore, handlers.DedupeStore,
+// interface its consumer declares: bot.SessionStore, bot.DedupeStore,
 // bot.Limiter and silenceper's cache.Cache.
 //
 // Answers never wait for Redis. Every call is bounded by a short timeout

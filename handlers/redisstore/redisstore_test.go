@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,9 +14,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/silenceper/wechat/v2/cache"
 
 	"dutybot/bot"
-	"dutybot/handlers"
 	"dutybot/handlers/redisstore"
 	"dutybot/handlers/redisstore/enginetest"
 )
@@ -151,7 +152,7 @@ func TestDedupeAcrossReplicas(t *testing.T) {
 	b, _ := newClient(t, r, p)
 	da, db := redisstore.NewDedupe(a, time.Minute), redisstore.NewDedupe(b, time.Minute)
 
-	if _, err := da.Wait(ctx, "nothing"); !errors.Is(err, handlers.ErrNotClaimed) {
+	if _, err := da.Wait(ctx, "nothing"); !errors.Is(err, bot.ErrNotClaimed) {
 		t.Errorf("Wait of an unknown key = %v, want ErrNotClaimed", err)
 	}
 
@@ -469,4 +470,29 @@ func TestOutageKeepsNewerSessions(t *testing.T) {
 		s, ok, _ := sb.Get(ctx, "wechat:u1")
 		return ok && s.Choices[0] == "NEW"
 	})
+}
+
+// The stores implement what their consumers declare.
+var (
+	_ bot.SessionStore   = (*redisstore.Sessions)(nil)
+	_ bot.DedupeStore    = (*redisstore.Dedupe)(nil)
+	_ bot.Limiter        = (*redisstore.Limiter)(nil)
+	_ cache.Cache        = (*redisstore.Cache)(nil)
+	_ cache.ContextCache = (*redisstore.Cache)(nil)
+)
+
+// The stores depend on bot and the Redis client only: no web framework,
+// metrics or WeChat library comes with them.
+func TestDependencies(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		for _, bad := range []string{"gin-gonic", "prometheus", "silenceper", "dutybot/handlers", "dutybot/nlp"} {
+			if strings.Contains(pkg, bad) && pkg != "dutybot/handlers/redisstore" {
+				t.Errorf("redisstore depends on %s", pkg)
+			}
+		}
+	}
 }

@@ -1,4 +1,4 @@
-package handlers
+package bot
 
 import (
 	"container/list"
@@ -10,7 +10,7 @@ import (
 
 // ErrNotClaimed is returned by DedupeStore.Wait when nobody holds the key:
 // it was never claimed, or it expired or was pushed out.
-var ErrNotClaimed = errors.New("handlers: dedupe key not claimed")
+var ErrNotClaimed = errors.New("bot: dedupe key not claimed")
 
 // DedupeStore remembers the replies to recent messages, so that a message
 // WeChat or WeCom sends again (it retries after 5 s, and may send the retry
