@@ -3,27 +3,16 @@ package qlog
 import (
 	"sort"
 	"strings"
-	"unicode"
+
+	"dutybot/nlp"
 )
 
-// Normalize reduces a question to what matters for grouping: full-width
-// letters and digits folded to ASCII, lower case, no spaces, punctuation
-// or symbols, and without the polite openings and final particles that
-// make the same question look different (请问…吗？).
-func Normalize(s string) string {
-	var sb strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
-			r -= 0xFEE0
-		case r == 0x3000:
-			r = ' '
-		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			sb.WriteRune(unicode.ToLower(r))
-		}
-	}
-	t := sb.String()
+// groupKey reduces a question to what matters for grouping: the text as
+// nlp.Normalize folds it (full-width forms, case, punctuation), without
+// spaces, and without the polite openings and final particles that make
+// the same question look different (请问…吗？).
+func groupKey(s string) string {
+	t := strings.ReplaceAll(nlp.Normalize(s), " ", "")
 	for _, p := range []string{"请问一下", "请问", "你好", "您好", "我想问一下", "我想问", "想问一下", "想问", "问一下"} {
 		if strings.HasPrefix(t, p) && len(t) > len(p) {
 			t = strings.TrimPrefix(t, p)
@@ -116,7 +105,7 @@ func GroupSimilar(in []TextCount, threshold float64) []QuestionGroup {
 	byKey := map[string]*norm{}
 	var ns []*norm
 	for _, tc := range in {
-		k := Normalize(tc.Text)
+		k := groupKey(tc.Text)
 		if k == "" {
 			k = strings.TrimSpace(tc.Text)
 		}

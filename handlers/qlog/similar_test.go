@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestNormalize(t *testing.T) {
+func TestGroupKey(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"请问驾照怎么换证？", "驾照怎么换证"},
 		{"驾照怎么换证吗呢", "驾照怎么换证"},
@@ -16,8 +16,8 @@ func TestNormalize(t *testing.T) {
 		{"请问", "请问"},
 		{"您好，办残疾证找谁啊！谢谢", "办残疾证找谁"},
 	} {
-		if got := Normalize(tt.in); got != tt.want {
-			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := groupKey(tt.in); got != tt.want {
+			t.Errorf("groupKey(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -34,7 +34,7 @@ func TestSimilarity(t *testing.T) {
 		{"护照在哪里办理", "驾照怎么换证", false},
 		{"a", "a", true},
 	} {
-		s := Similarity(Normalize(tt.a), Normalize(tt.b))
+		s := Similarity(groupKey(tt.a), groupKey(tt.b))
 		if (s >= SimilarThreshold) != tt.same {
 			t.Errorf("Similarity(%q, %q) = %.2f, want same=%v", tt.a, tt.b, s, tt.same)
 		}
