@@ -133,6 +133,9 @@ func (b *Bot) Swap(lib *Library, rankers map[string]Ranker) error {
 			return fmt.Errorf("bot: no ranker for township %s", t.Name)
 		}
 	}
+	for _, t := range lib.Townships {
+		t.index()
+	}
 	if lib.Bodies == nil {
 		lib.Bodies = &Directory{}
 	}

@@ -90,8 +90,10 @@ type Township struct {
 	File  string  `json:"file"`
 	Items []*Item `json:"items"`
 
-	byRef atomic.Pointer[map[string]*Item] // built on first use; safe for concurrent readers
-	cats  atomic.Pointer[categoryIndex]    // built on first use, as byRef
+	// tables are the lookup tables of Item and the categories, built
+	// once when a Bot starts serving the township (New, Swap): its items
+	// do not change after that.
+	tables atomic.Pointer[townTables]
 
 	// renders caches the rendered text of items (renderKey → rendered):
 	// at most two texts per item and channel, and dropped with the
@@ -135,30 +137,48 @@ func (t *Township) Colloquial() string {
 
 func (t *Township) subdistrict() bool { return strings.HasSuffix(t.Name, "街道") }
 
+// townTables are a township's lookup tables.
+type townTables struct {
+	byRef map[string]*Item
+	cats  *categoryIndex
+}
+
 // categoryIndex is a township's categories, in order of first appearance,
-// and as a set. n is the number of items it was built from.
+// and as a set.
 type categoryIndex struct {
 	list  []string
 	count []int // items of each category of list
 	set   map[string]bool
-	n     int
+}
+
+// index builds t's lookup tables, unless they are built.
+func (t *Township) index() {
+	if t.tables.Load() != nil {
+		return
+	}
+	tb := &townTables{byRef: make(map[string]*Item, len(t.Items)), cats: t.buildCategories()}
+	for _, it := range t.Items {
+		tb.byRef[it.Ref] = it
+	}
+	t.tables.CompareAndSwap(nil, tb)
 }
 
 // Item returns the item with the given ref (case-insensitive), or nil.
 func (t *Township) Item(ref string) *Item {
-	m := t.byRef.Load()
-	if m == nil || len(*m) != len(t.Items) {
-		built := make(map[string]*Item, len(t.Items))
+	tb := t.tables.Load()
+	if tb == nil { // not served by a Bot: no tables
+		ref = strings.TrimSpace(ref)
 		for _, it := range t.Items {
-			built[it.Ref] = it
+			if strings.EqualFold(it.Ref, ref) {
+				return it
+			}
 		}
-		t.byRef.Store(&built)
-		m = &built
+		return nil
 	}
-	if it, ok := (*m)[ref]; ok {
+	if it, ok := tb.byRef[ref]; ok {
 		return it // refs as the rankers give them: no copy to make
 	}
-	return (*m)[strings.ToUpper(strings.TrimSpace(ref))]
+	return tb.byRef[strings.ToUpper(strings.TrimSpace(ref))]
 }
 
 // Count returns how many items of kind k the township has.
@@ -175,13 +195,17 @@ func (t *Township) Count(k Kind) int {
 // Categories returns the item categories in order of first appearance.
 func (t *Township) Categories() []string { return slices.Clone(t.categories().list) }
 
-// categories returns the township's categories, built once: every question
-// looks its text up among them.
+// categories returns the township's categories: every question looks its
+// text up among them.
 func (t *Township) categories() *categoryIndex {
-	if ci := t.cats.Load(); ci != nil && ci.n == len(t.Items) {
-		return ci
+	if tb := t.tables.Load(); tb != nil {
+		return tb.cats
 	}
-	ci := &categoryIndex{set: map[string]bool{}, n: len(t.Items)}
+	return t.buildCategories()
+}
+
+func (t *Township) buildCategories() *categoryIndex {
+	ci := &categoryIndex{set: map[string]bool{}}
 	for _, it := range t.Items {
 		if it.Category != "" && !ci.set[it.Category] {
 			ci.set[it.Category] = true
@@ -196,6 +220,5 @@ func (t *Township) categories() *categoryIndex {
 			}
 		}
 	}
-	t.cats.Store(ci)
 	return ci
 }

@@ -222,7 +222,7 @@ func (s *server) apiItem(c *gin.Context) error {
 		return fmt.Errorf("%w: %s", bot.ErrNoTownship, name)
 	}
 	ref := c.Param("ref")
-	it := findItem(t, ref)
+	it := t.Item(ref)
 	if it == nil {
 		return &Error{Code: http.StatusNotFound, Msg: "no such item: " + ref}
 	}
@@ -231,17 +231,5 @@ func (s *server) apiItem(c *gin.Context) error {
 		Seq      int    `json:"seq"`
 		apiItem
 	}{t.Name, it.Seq, fullItem(it)})
-	return nil
-}
-
-// findItem returns t's item with the given ref, case-insensitively. It does
-// not use Township.Item, which builds its index lazily (a write).
-func findItem(t *bot.Township, ref string) *bot.Item {
-	ref = strings.TrimSpace(ref)
-	for _, it := range t.Items {
-		if strings.EqualFold(it.Ref, ref) {
-			return it
-		}
-	}
 	return nil
 }

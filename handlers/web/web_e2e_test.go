@@ -380,8 +380,10 @@ func newServer(t *testing.T, documents ...string) *server {
 	t.Cleanup(func() { store.Close() })
 	var b *bot.Bot // set before the first question is recorded
 	w := qlog.NewWriter(store, qlog.WriterOptions{Logger: quiet, Names: func(township, ref string) string {
-		if it := findItem(b.Library().Township(township), ref); it != nil {
-			return it.Name
+		if t := b.Library().Township(township); t != nil {
+			if it := t.Item(ref); it != nil {
+				return it.Name
+			}
 		}
 		return ""
 	}})
@@ -470,25 +472,11 @@ func (s *server) longItem(t *testing.T) string {
 
 func (s *server) item(t *testing.T, ref string) *bot.Item {
 	t.Helper()
-	it := findItem(s.bot.Library().Townships[0], ref)
+	it := s.bot.Library().Townships[0].Item(ref)
 	if it == nil {
 		t.Fatalf("no item %s in the embedded list", ref)
 	}
 	return it
-}
-
-// findItem looks an item up without Township.Item, which builds its index
-// on first use: a write that would race with the server's goroutines.
-func findItem(t *bot.Township, ref string) *bot.Item {
-	if t == nil {
-		return nil
-	}
-	for _, it := range t.Items {
-		if it.Ref == ref {
-			return it
-		}
-	}
-	return nil
 }
 
 // ---- the browser ----
