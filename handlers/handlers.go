@@ -64,11 +64,14 @@ type Options struct {
 	// bot.NewMemoryDedupe(10000, 2*time.Minute).
 	Dedupe bot.DedupeStore
 
+	// Admin configures the admin API (/api/admin); off without a token.
+	Admin Admin
+
 	// Ready reports whether the service can take traffic: GET /readyz
 	// answers 200 when it returns nil and 503 otherwise. Nil means ready.
 	Ready func() error
 	// Extra, when set, is called last with the engine, to add routes
-	// (admin pages, debug handlers).
+	// (the staff console).
 	Extra func(*gin.Engine)
 }
 
@@ -171,6 +174,7 @@ func (s *server) engine() (e *gin.Engine, err error) {
 	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.ready)
 	e.GET("/metrics", gin.WrapH(s.m.Handler()))
+	s.adminRoutes(e)
 	if o.Extra != nil {
 		o.Extra(e)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"dutybot/handlers"
 	"dutybot/handlers/qlog"
 )
 
@@ -31,7 +32,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	now := time.Now()
-	since, err := parseSince(*sinceFlag, now)
+	since, err := handlers.ParseSince(*sinceFlag, now)
 	if err != nil {
 		fmt.Fprintf(stderr, "dutybot report: -since: %v\n", err)
 		return 2
@@ -71,48 +72,6 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	writeReport(stdout, rep, since, now)
 	return 0
-}
-
-// parseSince reads a period back from now (7d, 2w, 24h, 90m, 1h30m) or a
-// date (2006-01-02, from its midnight in the local zone).
-func parseSince(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.ParseInLocation(time.DateOnly, s, time.Local); err == nil {
-		if !t.Before(now) {
-			return time.Time{}, fmt.Errorf("%s is not in the past", s)
-		}
-		return t, nil
-	}
-	var d time.Duration
-	if n, unit, ok := cutNumber(s); ok && (unit == "d" || unit == "w") {
-		day := 24 * time.Hour
-		if unit == "w" {
-			day *= 7
-		}
-		d = time.Duration(n) * day
-	} else {
-		var err error
-		if d, err = time.ParseDuration(s); err != nil {
-			return time.Time{}, fmt.Errorf("%q is not a period (7d, 24h, 30m) or a date (2006-01-02)", s)
-		}
-	}
-	if d <= 0 {
-		return time.Time{}, fmt.Errorf("%q must be more than zero", s)
-	}
-	return now.Add(-d), nil
-}
-
-// cutNumber splits "7d" into 7 and "d".
-func cutNumber(s string) (int, string, bool) {
-	i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
-	if i <= 0 {
-		return 0, "", false
-	}
-	n, err := strconv.Atoi(s[:i])
-	if err != nil || n > 100000 {
-		return 0, "", false
-	}
-	return n, s[i:], true
 }
 
 // channelNames are the channels as staff know them, in the order shown.

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -280,10 +277,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Dedupe:         shared.Dedupe,
 		WeChatCache:    shared.WeChatCache,
 		Ready:          m.ready,
-		Extra: func(e *gin.Engine) {
-			m.adminRoutes(e)
-			web.Register(e) // the staff console at /
-		},
+		Admin:          handlers.Admin{Token: cfg.AdminToken, Report: m.report, Reload: m.Reload},
+		Extra:          func(e *gin.Engine) { web.Register(e) }, // the staff console at /
 	})
 	if err != nil {
 		return err
@@ -527,91 +522,24 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-// adminRoutes adds /api/admin behind the bearer token. Without a token the
-// routes do not exist (404).
-func (m *Main) adminRoutes(e *gin.Engine) {
-	if m.Config.AdminToken == "" {
-		return
-	}
-	g := e.Group("/api/admin", m.adminAuth)
-	g.GET("/report", m.adminReport)
-	g.POST("/reload", m.adminReload)
-	// Go's profiler, for an operator chasing a slow or growing server.
-	g.GET("/debug/pprof/*name", func(c *gin.Context) {
-		switch name := strings.TrimPrefix(c.Param("name"), "/"); name {
-		case "", "index":
-			pprof.Index(c.Writer, c.Request)
-		case "profile":
-			pprof.Profile(c.Writer, c.Request)
-		case "trace":
-			pprof.Trace(c.Writer, c.Request)
-		case "cmdline", "symbol":
-			c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": "not found"})
-		default:
-			pprof.Handler(name).ServeHTTP(c.Writer, c.Request)
-		}
-	})
-}
-
-// adminAuth checks Authorization: Bearer <token> in constant time.
-func (m *Main) adminAuth(c *gin.Context) {
-	h := c.GetHeader("Authorization")
-	scheme, tok, ok := strings.Cut(h, " ")
-	want := sha256.Sum256([]byte(m.Config.AdminToken))
-	got := sha256.Sum256([]byte(strings.TrimSpace(tok)))
-	if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(want[:], got[:]) != 1 {
-		c.Header("WWW-Authenticate", `Bearer realm="dutybot admin"`)
-		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "unauthorized"})
-		return
-	}
-	c.Next()
-}
-
-// adminReport serves the report of `dutybot report`; ?since=7d as there.
-func (m *Main) adminReport(c *gin.Context) {
-	now := time.Now()
-	since, err := parseSince(c.DefaultQuery("since", "7d"), now)
-	if err != nil {
-		c.JSON(http.StatusBadRequest, gin.H{"error": "since: " + err.Error()})
-		return
-	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), 30*time.Second)
-	defer cancel()
-	// Let what was just asked appear in the report.
-	fctx, fcancel := context.WithTimeout(ctx, 2*time.Second)
+// report is the admin API's report: what was just asked is flushed to
+// the log first, so that it appears.
+func (m *Main) report(ctx context.Context, since, until time.Time) (any, error) {
+	fctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	_ = m.Log.Flush(fctx)
-	fcancel()
-	rep, err := m.Store.Report(ctx, qlog.ReportOptions{Since: since, Until: now})
+	cancel()
+	rep, err := m.Store.Report(ctx, qlog.ReportOptions{Since: since, Until: until})
 	if err != nil {
-		m.Logger.Error("admin report", "err", err)
-		c.JSON(http.StatusInternalServerError, gin.H{"error": "report failed"})
-		return
+		return nil, fmt.Errorf("admin report: %w", err)
 	}
-	c.JSON(http.StatusOK, rep)
-}
-
-// adminReload is POST /api/admin/reload: 200 with what is loaded, or 422
-// with the problems (file:line) while the old set keeps serving.
-func (m *Main) adminReload(c *gin.Context) {
-	if err := m.Reload(); err != nil {
-		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": err.Error()})
-		return
-	}
-	lib := m.Bot.Library()
-	var ts []gin.H
-	for _, t := range lib.Townships {
-		ts = append(ts, gin.H{"township": t.Name, "items": len(t.Items)})
-	}
-	c.JSON(http.StatusOK, gin.H{"status": "reloaded", "townships": ts})
+	return rep, nil
 }
 
 // itemNames gives the question log the names of items, from the library
 // in service. Only the log writer's goroutine calls it.
 type itemNames struct {
-	bot   *bot.Bot
-	mu    sync.Mutex
-	lib   *bot.Library
-	names map[string]string // township + "\x00" + ref
+	mu  sync.Mutex
+	bot *bot.Bot
 }
 
 func (n *itemNames) set(b *bot.Bot) {
@@ -626,15 +554,10 @@ func (n *itemNames) name(township, ref string) string {
 	if n.bot == nil {
 		return ""
 	}
-	// Build a map once per library rather than calling Township.Item,
-	// which builds its index lazily.
-	if lib := n.bot.Library(); lib != n.lib {
-		n.lib, n.names = lib, map[string]string{}
-		for _, t := range lib.Townships {
-			for _, it := range t.Items {
-				n.names[t.Name+"\x00"+it.Ref] = it.Name
-			}
+	if t := n.bot.Library().Township(township); t != nil {
+		if it := t.Item(ref); it != nil {
+			return it.Name
 		}
 	}
-	return n.names[township+"\x00"+ref]
+	return ""
 }

@@ -430,31 +430,6 @@ func TestFailingDatabase(t *testing.T) {
 	}
 }
 
-func TestParseSince(t *testing.T) {
-	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.Local)
-	for _, tt := range []struct {
-		in   string
-		want time.Time
-	}{
-		{"7d", now.Add(-7 * 24 * time.Hour)},
-		{"24h", now.Add(-24 * time.Hour)},
-		{"30m", now.Add(-30 * time.Minute)},
-		{"1h30m", now.Add(-90 * time.Minute)},
-		{"2w", now.Add(-14 * 24 * time.Hour)},
-		{"2026-03-01", time.Date(2026, 3, 1, 0, 0, 0, 0, time.Local)},
-	} {
-		got, err := parseSince(tt.in, now)
-		if err != nil || !got.Equal(tt.want) {
-			t.Errorf("parseSince(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
-		}
-	}
-	for _, bad := range []string{"", "soon", "0d", "-3h", "7x", "2026-04-01", "d"} {
-		if _, err := parseSince(bad, now); err == nil {
-			t.Errorf("parseSince(%q) succeeded", bad)
-		}
-	}
-}
-
 // TestReportCommand prints the report of a seeded log for staff and as
 // JSON.
 func TestReportCommand(t *testing.T) {
