@@ -19,6 +19,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"dutybot/bot"
+	"dutybot/version"
 )
 
 // Defaults of Options.
@@ -171,7 +172,8 @@ func (s *server) engine() (e *gin.Engine, err error) {
 	e.POST("/api/ask", s.wrap("api", s.apiAsk))
 	e.GET("/api/items", s.wrap("api", s.apiItems))
 	e.GET("/api/items/:ref", s.wrap("api", s.apiItem))
-	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
+	healthz := fmt.Appendf(nil, "{\"status\":\"ok\",\"version\":%q}\n", version.String())
+	e.GET("/healthz", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", healthz) })
 	e.GET("/readyz", s.ready)
 	e.GET("/metrics", gin.WrapH(s.m.Handler()))
 	s.adminRoutes(e)

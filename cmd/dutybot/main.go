@@ -9,6 +9,7 @@
 //	dutybot eval [-json] [-township NAME] FILE.tsv
 //	dutybot export [-township NAME] [FILE…]
 //	dutybot report [-json] [-since 7d] [-db PATH]
+//	dutybot version
 //
 // With no configuration it serves the embedded list of 伊宁市喀尔墩乡 on :8080.
 package main
@@ -20,8 +21,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
+
+	"dutybot/version"
 )
 
 func main() {
@@ -40,6 +44,7 @@ commands:
   eval     measure answer quality: dutybot eval [-json] [-township NAME] FILE.tsv
   export   print the parsed items as JSON: dutybot export [-township NAME] [FILE…]
   report   what people asked: dutybot report [-json] [-since 7d] [-db PATH]
+  version  print the version, Go version and platform
 `
 
 // run dispatches to a subcommand and returns the exit code: 0 success, 1 a
@@ -62,6 +67,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runExport(args, stdout, stderr)
 	case "report":
 		return runReport(args, stdout, stderr)
+	case "version":
+		if len(args) > 0 {
+			fmt.Fprintf(stderr, "dutybot version: takes no arguments, got %q\n", args)
+			return 2
+		}
+		fmt.Fprintf(stdout, "dutybot %s (%s %s/%s)\n", version.String(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return 0
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
