@@ -1,8 +1,10 @@
 package nlp
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -35,6 +37,9 @@ type Analyzer struct {
 	stop    map[string]bool
 	fillers phraseSet
 	syn     *Synonyms
+	// fingerprint covers what the analysis of a text depends on besides
+	// the code: the dictionary, the stop words and the fillers.
+	fingerprint [sha256.Size]byte
 
 	segs sync.Pool // of *segmentation, for questions
 }
@@ -100,9 +105,19 @@ func NewAnalyzer(o AnalyzerOptions) (*Analyzer, error) {
 	}
 	pad := d.finish()
 	a.words = d.freq
-	if err := a.seg.load(d.dictString(pad)); err != nil {
+	dict := d.dictString(pad)
+	if err := a.seg.load(dict); err != nil {
 		return nil, fmt.Errorf("nlp: %w", err)
 	}
+	h := sha256.New()
+	io.WriteString(h, dict)
+	for _, list := range [][]string{stop, fillers} {
+		fmt.Fprintf(h, "\x00%d", len(list))
+		for _, w := range list {
+			io.WriteString(h, "\x00"+w)
+		}
+	}
+	h.Sum(a.fingerprint[:0])
 	return a, nil
 }
 

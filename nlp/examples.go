@@ -1,6 +1,8 @@
 package nlp
 
 import (
+	"errors"
+	"io/fs"
 	"math"
 	"slices"
 	"strings"
@@ -28,15 +30,18 @@ import (
 // s1), from its two most similar examples: one example that says the same
 // as the question is strong evidence, a second one makes it surer.
 type exampleIndex struct {
-	feats    map[string]int32
-	idf      []float64  // by feature
-	postings [][]expost // by feature
-	doc      []int32    // by example: its document
-	text     []string   // by example
-	norm     []float64  // by example: the length of its vector
-	scratch  sync.Pool  // of *exScratch
-	maxDF    int        // features in more examples are too common to look up
-	floor    float64    // Params.ExampleFloor
+	feats map[string]int32
+	idf   []float64 // by feature
+	// postings holds every feature's postings, in feature order: feature
+	// id's are postings[start[id]:start[id+1]], in example order.
+	postings []expost
+	start    []int32
+	doc      []int32   // by example: its document
+	text     []string  // by example
+	norm     []float64 // by example: the length of its vector
+	scratch  sync.Pool // of *exScratch
+	maxDF    int       // features in more examples are too common to look up
+	floor    float64   // Params.ExampleFloor
 	a        *Analyzer
 	// bigrams numbers the character bigrams, apart from feats (the words).
 	bigrams map[[2]rune]int32
@@ -147,18 +152,57 @@ func (x *exampleIndex) each(f exFeatures, add bool, fn func(id int32)) {
 	}
 }
 
+// exampleTexts returns the non-blank examples of docs, in order, with the
+// number of each one's document.
+func exampleTexts(docs []Doc) (texts []string, doc []int32) {
+	for di, d := range docs {
+		for _, e := range d.Examples {
+			if strings.TrimSpace(e) != "" {
+				doc = append(doc, int32(di))
+				texts = append(texts, e)
+			}
+		}
+	}
+	return texts, doc
+}
+
 // newExampleIndex indexes the examples of docs; nil when none has any.
-func newExampleIndex(a *Analyzer, docs []Doc, floor float64) *exampleIndex {
-	n := 0
-	for _, d := range docs {
-		n += len(d.Examples)
+// With a cache, an index of the same examples analysed the same way is
+// read from it, and one built is stored in it (see Cache); status says
+// which, and what went wrong with the cache.
+func newExampleIndex(a *Analyzer, docs []Doc, floor float64, cache Cache) (x *exampleIndex, status string) {
+	texts, doc := exampleTexts(docs)
+	if len(texts) == 0 {
+		return nil, ""
 	}
-	if n == 0 {
-		return nil
+	if cache == nil {
+		return buildExampleIndex(a, texts, doc, floor), "built"
 	}
+	key := exampleKey(a, texts, doc, floor)
+	data, err := cache.Load(key)
+	if err == nil {
+		if x, err = readExampleIndex(data, a, texts, doc, floor); err == nil {
+			return x, "read from the cache"
+		}
+		status = "built (cache entry unusable: " + err.Error() + ")"
+	} else if errors.Is(err, fs.ErrNotExist) {
+		status = "built and stored in the cache"
+	} else {
+		status = "built (cache: " + err.Error() + ")"
+	}
+	x = buildExampleIndex(a, texts, doc, floor)
+	if err := cache.Store(key, x.marshal()); err != nil {
+		status = "built (cache: " + err.Error() + ")"
+	}
+	return x, status
+}
+
+// buildExampleIndex analyses texts, the examples, of documents doc.
+func buildExampleIndex(a *Analyzer, texts []string, doc []int32, floor float64) *exampleIndex {
 	x := &exampleIndex{
 		feats:   map[string]int32{},
-		doc:     make([]int32, 0, n),
+		doc:     doc,
+		text:    texts,
 		a:       a,
 		bigrams: map[[2]rune]int32{},
 		floor:   floor,
@@ -169,16 +213,6 @@ func newExampleIndex(a *Analyzer, docs []Doc, floor float64) *exampleIndex {
 	}
 	// Segmentation is most of the cost: the examples' features are found
 	// on all CPUs, then numbered in order.
-	var texts []string
-	for di, d := range docs {
-		for _, e := range d.Examples {
-			if strings.TrimSpace(e) != "" {
-				x.doc = append(x.doc, int32(di))
-				texts = append(texts, e)
-			}
-		}
-	}
-	x.text = texts
 	feats := make([]exFeatures, len(texts))
 	parallel(len(texts), func(i int) { feats[i] = a.exampleFeatures(texts[i]) })
 	all := make([][]tf, len(texts))
@@ -208,14 +242,20 @@ func newExampleIndex(a *Analyzer, docs []Doc, floor float64) *exampleIndex {
 	for id, c := range df {
 		x.idf[id] = math.Log(1 + ne/float64(c))
 	}
-	x.postings = make([][]expost, len(df))
+	x.start = make([]int32, len(df)+1)
+	for id, c := range df {
+		x.start[id+1] = x.start[id] + int32(c)
+	}
+	x.postings = make([]expost, x.start[len(df)])
+	next := slices.Clone(x.start[:len(df)])
 	x.norm = make([]float64, len(all))
 	for ei, v := range all {
 		sum := 0.0
 		for _, t := range v {
 			w := x.idf[t.id] * (1 + math.Log(t.n))
 			sum += w * w
-			x.postings[t.id] = append(x.postings[t.id], expost{int32(ei), float32(w)})
+			x.postings[next[t.id]] = expost{int32(ei), float32(w)}
+			next[t.id]++
 		}
 		x.norm[ei] = math.Sqrt(sum)
 	}
@@ -255,10 +295,11 @@ func (x *exampleIndex) search(key string, s *exScratch) {
 		}
 		w := x.idf[id] * (1 + math.Log(c))
 		qnorm += w * w
-		if len(x.postings[id]) > x.maxDF {
+		ps := x.postings[x.start[id]:x.start[id+1]]
+		if len(ps) > x.maxDF {
 			continue
 		}
-		for _, p := range x.postings[id] {
+		for _, p := range ps {
 			if s.dot[p.ex] == 0 {
 				s.touched = append(s.touched, p.ex)
 			}

@@ -140,10 +140,10 @@ func TestExampleLongMessage(t *testing.T) {
 
 func TestExampleIndexEmpty(t *testing.T) {
 	a := mustAnalyzer(t, "")
-	if x := newExampleIndex(a, []Doc{{ID: "a", Examples: []string{" ", ""}}}, 0); x == nil || len(x.doc) != 0 {
+	if x, _ := newExampleIndex(a, []Doc{{ID: "a", Examples: []string{" ", ""}}}, 0, nil); x != nil {
 		t.Errorf("blank examples indexed")
 	}
-	if x := newExampleIndex(a, []Doc{{ID: "a"}}, 0); x != nil {
+	if x, _ := newExampleIndex(a, []Doc{{ID: "a"}}, 0, nil); x != nil {
 		t.Errorf("an index with no examples has an example index")
 	}
 }

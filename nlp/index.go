@@ -94,6 +94,10 @@ type Params struct {
 	// adds to its evidence (default 1: the two are combined as independent
 	// evidence).
 	ExampleSecond float64
+
+	// Cache, when not nil, keeps the analysis of the examples between
+	// starts (see Cache). It changes no ranking.
+	Cache Cache
 }
 
 // DefaultParams returns the default ranking parameters.
@@ -208,7 +212,9 @@ type Index struct {
 
 	scratch sync.Pool
 	ex      *exampleIndex // nil when no document has examples
-	disc    *discounter   // nil when nothing is discounted
+	// exStatus says how ex was made (see ExampleStatus).
+	exStatus string
+	disc     *discounter // nil when nothing is discounted
 	// onlyExamples is, by document, whether it has no field text.
 	onlyExamples []bool
 }
@@ -225,7 +231,11 @@ func NewIndex(a *Analyzer, fields []Field, docs []Doc, p Params) *Index {
 	}
 	nf := len(fields)
 	exDone := make(chan *exampleIndex, 1)
-	go func() { exDone <- newExampleIndex(a, docs, ix.p.ExampleFloor) }()
+	go func() {
+		x, status := newExampleIndex(a, docs, ix.p.ExampleFloor, ix.p.Cache)
+		ix.exStatus = status
+		exDone <- x
+	}()
 	discDone := make(chan *discounter, 1)
 	go func() { discDone <- newDiscounter(ix.p.Discounts, docs) }()
 	analyzed := ix.analyzeDocs(docs)
@@ -546,6 +556,11 @@ func (ix *Index) Len() int { return len(ix.ids) }
 
 // Terms returns the number of distinct terms.
 func (ix *Index) Terms() int { return len(ix.terms) }
+
+// ExampleStatus says how the index of the examples was made: "built",
+// "read from the cache", "built and stored in the cache", or "built" with
+// what went wrong with the cache; "" when no document has examples.
+func (ix *Index) ExampleStatus() string { return ix.exStatus }
 
 // Params returns the parameters in effect, defaults filled in.
 func (ix *Index) Params() Params { return ix.p }

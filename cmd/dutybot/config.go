@@ -2,6 +2,7 @@ package main
 
 import (
 	"dutybot/cmd/dutybot/app"
+	"dutybot/nlp"
 
 	"encoding/base64"
 	"errors"
@@ -214,15 +215,19 @@ var envSettings = []envSetting{
 	{"DUTYBOT_POSTGRES_URL", "postgres.url", envString(func(c *Config) *string { return &c.Postgres.URL })},
 }
 
+// Sources are the files the bot's catalog is loaded from, with the cache
+// of the examples' analysis in <data>/cache.
+func (c *Config) Sources() app.Sources {
+	return app.Sources{
+		Documents: c.Documents, Synonyms: c.Synonyms, Knowledge: c.Knowledge, OutOfScope: c.OutOfScope,
+		Cache: nlp.DirCache{Dir: filepath.Join(c.Data, "cache")},
+	}
+}
+
 // ApplyEnv overrides settings from the environment, read through lookup
 // (os.LookupEnv in the command). A variable that is unset or empty leaves
 // the setting alone. It returns a ConfigValidationError naming the variable
 // when a value cannot be read (DUTYBOT_RATE_LIMIT=abc).
-// Sources are the files the bot's catalog is loaded from.
-func (c *Config) Sources() app.Sources {
-	return app.Sources{Documents: c.Documents, Synonyms: c.Synonyms, Knowledge: c.Knowledge, OutOfScope: c.OutOfScope}
-}
-
 func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	var errs []error
 	for _, s := range envSettings {

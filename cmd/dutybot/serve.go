@@ -258,6 +258,9 @@ func (m *Main) Run(ctx context.Context) error {
 	for _, p := range cat.Problems {
 		log.Warn("document problem", "problem", fmt.Sprint(p))
 	}
+	for t, status := range cat.Examples {
+		log.Info("examples indexed", "township", t, "how", status)
+	}
 	m.Bot = b
 	m.names.set(b)
 	m.Metrics.SetLibrary(b.Library())

@@ -41,6 +41,9 @@ type Catalog struct {
 	Library  *bot.Library
 	Rankers  map[string]bot.Ranker
 	Problems []seeds.Problem
+	// Examples says, by township, how the index of its examples was made
+	// (nlp.Index.ExampleStatus).
+	Examples map[string]string
 }
 
 // Sources name what LoadSources reads. An empty field means the embedded
@@ -51,6 +54,9 @@ type Sources struct {
 	Synonyms   string
 	Knowledge  string
 	OutOfScope string
+	// Cache, when not nil, keeps the analysis of the examples between
+	// starts (see nlp.Cache).
+	Cache nlp.Cache
 }
 
 // Load is LoadSources of the documents at paths and the synonym table at
@@ -130,9 +136,11 @@ func LoadSources(src Sources) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build analyzer: %w", err)
 	}
-	cat := &Catalog{Library: lib, Rankers: make(map[string]bot.Ranker, len(lib.Townships)), Problems: problems}
+	cat := &Catalog{Library: lib, Rankers: make(map[string]bot.Ranker, len(lib.Townships)), Problems: problems, Examples: map[string]string{}}
 	for _, t := range lib.Townships {
-		cat.Rankers[t.Name] = NewRanker(an, t, lib.Bodies, tb.k.ForTownship(t).Examples, tb.k.OutOfScope)
+		r := newRanker(an, t, lib.Bodies, tb.k.ForTownship(t).Examples, tb.k.OutOfScope, src.Cache)
+		cat.Rankers[t.Name] = r
+		cat.Examples[t.Name] = r.ix.ExampleStatus()
 	}
 	return cat, nil
 }
@@ -209,11 +217,12 @@ type ranker struct {
 // item's ref starts with it.
 const unlistedPrefix = "~"
 
-// NewRanker indexes a township's items with their examples (by ref) and
-// the out-of-scope matters. The bodies field carries every name of each
+// newRanker indexes a township's items with their examples (by ref) and
+// the out-of-scope matters, keeping the examples' analysis in cache (when
+// not nil). The bodies field carries every name of each
 // body (from dir, which may be nil), so that 人社局 finds the items of
 // 市人力资源和社会保障局.
-func NewRanker(an *nlp.Analyzer, t *bot.Township, dir *bot.Directory, examples map[string][]string, unlisted []bot.Unlisted) bot.Ranker {
+func newRanker(an *nlp.Analyzer, t *bot.Township, dir *bot.Directory, examples map[string][]string, unlisted []bot.Unlisted, cache nlp.Cache) *ranker {
 	docs := make([]nlp.Doc, 0, len(t.Items))
 	for _, it := range t.Items {
 		docs = append(docs, nlp.Doc{ID: it.Ref, Fields: itemFields(it, dir), Examples: examples[it.Ref]})
@@ -232,6 +241,7 @@ func NewRanker(an *nlp.Analyzer, t *bot.Township, dir *bot.Directory, examples m
 		docs[i].Examples = append(docs[i].Examples, o.Text)
 	}
 	p := RankParams
+	p.Cache = cache
 	p.Discounts = nlp.Discounts{TitleFields: []string{"name", "category"}, WeakFields: stepFields}
 	if dir != nil {
 		p.Discounts.Names = dir.Names()

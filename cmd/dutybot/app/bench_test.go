@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dutybot/bot"
+	"dutybot/nlp"
 )
 
 // Benchmarks of the whole pipeline as the server runs it: start-up (Load)
@@ -23,6 +24,25 @@ func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		if _, err := Load(""); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadCached is BenchmarkLoad with the examples' analysis read
+// from a cache (the server's second start on).
+func BenchmarkLoadCached(b *testing.B) {
+	src := Sources{Cache: nlp.DirCache{Dir: b.TempDir()}}
+	if _, err := LoadSources(src); err != nil { // fills the cache
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		cat, err := LoadSources(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s := cat.Examples["喀尔墩乡"]; s != "read from the cache" {
+			b.Fatalf("examples %s", s)
 		}
 	}
 }
