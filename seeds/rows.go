@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -174,29 +173,27 @@ func htmlTableRows(name string, first int, text string) []row {
 		rows = append(rows, *cur)
 		cur = nil
 	}
-	for _, m := range findTags(text) {
-		closing := m[3] > m[2]
-		switch strings.ToLower(text[m[4]:m[5]]) {
+	for _, t := range tags(text) {
+		switch t.name {
 		case "tr":
-			closeRow(m[0])
-			if !closing {
-				cur, col = &row{file: name, line: lineAt(m[0])}, 0
+			closeRow(t.start)
+			if !t.closing {
+				cur, col = &row{file: name, line: lineAt(t.start)}, 0
 			}
 		case "td", "th":
 			if cur == nil {
 				continue
 			}
-			closeCell(m[0])
-			if closing {
+			closeCell(t.start)
+			if t.closing {
 				continue
 			}
 			fill()
-			attrs := text[m[5]:m[1]]
-			rowspan, colspan = htmlSpan(attrs, "rowspan"), htmlSpan(attrs, "colspan")
-			cellAt, cellCol = m[1], col
+			rowspan, colspan = t.rowspan, t.colspan
+			cellAt, cellCol = t.end, col
 		case "table":
-			if closing {
-				closeRow(m[0])
+			if t.closing {
+				closeRow(t.start)
 			}
 		}
 	}
@@ -204,35 +201,22 @@ func htmlTableRows(name string, first int, text string) []row {
 	return rows
 }
 
-var spanRE = regexp.MustCompile(`(?i)\b(rowspan|colspan)\s*=\s*["']?(\d+)`)
-
-// htmlSpan reads a rowspan or colspan attribute: at least 1, at most 100.
-func htmlSpan(attrs, name string) int {
-	for _, m := range spanRE.FindAllStringSubmatch(attrs, -1) {
-		if strings.EqualFold(m[1], name) {
-			n, ok := atoi(m[2])
-			if ok && n >= 1 {
-				return min(n, 100)
-			}
-		}
-	}
-	return 1
-}
-
-var listTagRE = regexp.MustCompile(`(?i)<\s*(ol|ul|li|p)\b`)
-
 // htmlCell is the text of a table cell: with its list markup, which the
 // steps parser reads, or else without markup, <br> made a line break.
 func htmlCell(inner string) string {
-	if listTagRE.MatchString(inner) {
-		return strings.TrimSpace(inner)
+	ts := tags(inner)
+	for _, t := range ts {
+		switch t.name {
+		case "ol", "ul", "li", "p":
+			return strings.TrimSpace(inner)
+		}
 	}
 	var b strings.Builder
 	last := 0
-	for _, m := range findTags(inner) {
-		b.WriteString(inner[last:m[0]])
-		last = m[1]
-		switch strings.ToLower(inner[m[4]:m[5]]) {
+	for _, t := range ts {
+		b.WriteString(inner[last:t.start])
+		last = t.end
+		switch t.name {
 		case "br", "div":
 			b.WriteByte('\n')
 		}

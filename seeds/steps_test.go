@@ -129,30 +129,20 @@ func TestClean(t *testing.T) {
 	}
 }
 
-// findTags finds what tagRE finds.
-func TestFindTags(t *testing.T) {
-	for _, s := range []string{"", "<", ">", "<p>", "< / p >", "<P class=x>a</P>", "<1>", "<a<b>", "<ol><li>一</li></ol>",
-		"x < y > z", "<br/>", "< br\t/ >", "<a:b>", "<a\n>", "<-a>", "<>", "</>", "<//p>", "<p", "a<b c=\"<\">d>", defaultDoc} {
-		checkFindTags(t, s)
-	}
-}
-
-func FuzzFindTags(f *testing.F) {
-	for _, s := range []string{"<p>", "< / p >", "<a<b>", "<br/>", "x<y>", "</ol>"} {
-		f.Add(s)
-	}
-	f.Fuzz(checkFindTags)
-}
-
-func checkFindTags(t *testing.T, s string) {
-	want := tagRE.FindAllStringSubmatchIndex(s, -1)
-	got := findTags(s)
-	if len(got) != len(want) {
-		t.Fatalf("findTags(%q): %d matches, tagRE %d", s, len(got), len(want))
-	}
-	for i := range got {
-		if !slices.Equal(got[i][:], want[i]) {
-			t.Fatalf("findTags(%q) match %d = %v, tagRE %v", s, i, got[i], want[i])
+func TestTags(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want []tag
+	}{
+		{"x < y > z", nil},
+		{"<!-- <td> -->", nil},
+		{"<P class=x>a</P>", []tag{{0, 11, "p", false, 1, 1}, {12, 16, "p", true, 1, 1}}},
+		{`<TD ROWSPAN="2" colspan=3>`, []tag{{0, 26, "td", false, 2, 3}}},
+		{`<td rowspan=x colspan="１２">`, []tag{{0, 31, "td", false, 1, 12}}},
+		{"a<br/>b", []tag{{1, 6, "br", false, 1, 1}}},
+	} {
+		if got := tags(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("tags(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }
