@@ -1,15 +1,16 @@
 // Package bot is dutybot's domain core: a township's duty-list items, the
 // questions people ask about them and the answers the bot gives.
 //
-// A question's way through the core: the channel adapter (package handlers)
-// turns a WeChat, WeCom or HTTP message into a Question and calls
-// (*Bot).Answer. The bot first handles conversation commands (a numbered
-// pick, 详情, 帮助, 分类, feedback), then asks the township's Ranker (package
-// nlp) for ranked items and for the everyday matter no list covers that
-// fits best, decides between answering, offering a numbered choice, saying
-// honestly that the list has nothing, or saying who usually handles such a
-// matter, and renders the reply for the channel. The knowledge bank (how
-// people ask about each matter, knowledge.go) is read here and keyed by
-// item name; the ranker uses its examples. The core imports only the
-// standard library.
+// A channel adapter (package handlers, the command line) turns a message
+// into a Question, with the Format its channel shows (plain text or
+// markdown, a size limit), and calls (*Bot).Answer. The bot cuts a group
+// chat's @-mentions, handles conversation commands (a numbered pick, 详情,
+// 帮助, 分类, feedback), asks the township's Ranker for ranked items and
+// the unlisted matter that fits best, decides between answering, offering
+// a numbered choice, saying the list has nothing, or saying who usually
+// handles such a matter, and renders the reply in the question's Format.
+//
+// The interfaces the core needs from outside are declared here and kept
+// small: Ranker, SessionStore, Limiter, Recorder and DedupeStore, with
+// in-memory implementations. The core imports only the standard library.
 package bot

@@ -11,8 +11,10 @@
 //	GET  /api/items       townships and their items (?township= &kind= &q=)
 //	GET  /api/items/:ref  one item in full (?township=)
 //	GET  /healthz /readyz /metrics
+//	/api/admin/…          report, reload, pprof, behind a bearer token (Admin)
 //
-// A channel without its token is off (its path is a 404).
+// A channel without its token is off (its path is a 404), and so is the
+// admin API.
 //
 // # A message's way through
 //
