@@ -36,10 +36,10 @@ func (s *server) adminRoutes(e *gin.Engine) {
 		return
 	}
 	g := e.Group("/api/admin", s.adminAuth)
-	g.GET("/report", s.wrap("admin", s.adminReport))
-	g.POST("/reload", s.wrap("admin", s.adminReload))
+	g.GET("/report", s.route("admin", s.adminReport)...)
+	g.POST("/reload", s.route("admin", s.adminReload)...)
 	// Go's profiler, for an operator chasing a slow or growing server.
-	g.GET("/debug/pprof/*name", s.wrap("admin", func(c *gin.Context) error {
+	g.GET("/debug/pprof/*name", s.route("admin", func(c *gin.Context) error {
 		switch name := strings.TrimPrefix(c.Param("name"), "/"); name {
 		case "", "index":
 			pprof.Index(c.Writer, c.Request)
@@ -53,7 +53,7 @@ func (s *server) adminRoutes(e *gin.Engine) {
 			pprof.Handler(name).ServeHTTP(c.Writer, c.Request)
 		}
 		return nil
-	}))
+	})...)
 }
 
 // adminAuth checks Authorization: Bearer <token> in constant time.

@@ -103,57 +103,62 @@ func (s *server) fail(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(code, gin.H{"error": msg})
 }
 
-// wrap adapts a handler that returns an error to gin, inside what every
-// channel's request needs: it counts the request under channel by its
-// final status, turns a panic into a logged 500, reads the body within
-// MaxBody (readBody), and sends any error through fail.
-func (s *server) wrap(channel string, h func(*gin.Context) error) gin.HandlerFunc {
+// route returns a route's handlers, outermost first, for a handler that
+// returns an error: count the request under channel and guard against
+// panics (count), read the body within MaxBody (limitBody), then h, whose
+// error goes through fail.
+func (s *server) route(channel string, h func(*gin.Context) error) []gin.HandlerFunc {
+	return []gin.HandlerFunc{s.count(channel), s.limitBody, func(c *gin.Context) {
+		if err := h(c); err != nil {
+			s.fail(c, err)
+		}
+	}}
+}
+
+// count is middleware that counts a request under channel in
+// dutybot_requests_total by its final status; a panic below it becomes a
+// logged 500 first.
+func (s *server) count(channel string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
-			code := c.Writer.Status()
-			o := outcome(code)
+			o := outcome(c.Writer.Status())
 			if late, _ := c.Get(lateKey); late == true {
 				o = "late"
 			}
 			s.m.request(channel, o)
 		}()
 		defer s.catchPanic(c)
-		err := s.readBody(c)
-		if err == nil {
-			err = h(c)
-		}
-		if err != nil {
-			s.fail(c, err)
-		}
+		c.Next()
 	}
 }
 
-// bodyKey holds, in a gin context, the request body readBody read.
+// bodyKey holds, in a gin context, the request body limitBody read.
 const bodyKey = "dutybot.body"
 
-// readBody reads the request body, at most MaxBody bytes (an
-// *http.MaxBytesError, 413, for a longer one), and puts it back as the
-// request's body for the handler, and under bodyKey: silenceper reads the
-// body itself and loses the error's type.
-func (s *server) readBody(c *gin.Context) error {
+// limitBody is middleware that reads the request body, at most MaxBody
+// bytes (413 for a longer one, 400 when it cannot be read), and puts it
+// back as the request's body, and under bodyKey: silenceper reads the body
+// itself and loses the error's type.
+func (s *server) limitBody(c *gin.Context) {
 	max := s.o.MaxBody
 	if c.Request.ContentLength > max {
-		return &http.MaxBytesError{Limit: max}
+		s.fail(c, &http.MaxBytesError{Limit: max})
+		return
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, max))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return err
+		if !errors.As(err, &tooLarge) {
+			err = badRequest("cannot read the body", err)
 		}
-		return badRequest("cannot read the body", err)
+		s.fail(c, err)
+		return
 	}
 	c.Request.Body = io.NopCloser(bytes.NewReader(b))
 	c.Set(bodyKey, b)
-	return nil
 }
 
-// body returns the request body readBody read.
+// body returns the request body limitBody read.
 func body(c *gin.Context) []byte {
 	b, _ := c.Get(bodyKey)
 	p, _ := b.([]byte)
@@ -165,7 +170,7 @@ func body(c *gin.Context) []byte {
 const lateKey = "dutybot.late"
 
 // recover turns a panic in a handler (the routes added by Options.Extra;
-// wrap recovers its own) into a logged 500.
+// count recovers its own) into a logged 500.
 func (s *server) recover(c *gin.Context) {
 	defer s.catchPanic(c)
 	c.Next()

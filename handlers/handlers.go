@@ -162,16 +162,16 @@ func (s *server) engine() (e *gin.Engine, err error) {
 	e.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	e.NoMethod(func(c *gin.Context) { s.fail(c, errMethod) })
 	if s.wc != nil {
-		e.GET(o.WeChatPath, s.wrap("wechat", s.wc.serve))
-		e.POST(o.WeChatPath, s.wrap("wechat", s.wc.serve))
+		e.GET(o.WeChatPath, s.route("wechat", s.wc.serve)...)
+		e.POST(o.WeChatPath, s.route("wechat", s.wc.serve)...)
 	}
 	if s.wk != nil {
-		e.GET(o.WeComPath, s.wrap("wecom", s.wk.verifyURL))
-		e.POST(o.WeComPath, s.wrap("wecom", s.wk.serve))
+		e.GET(o.WeComPath, s.route("wecom", s.wk.verifyURL)...)
+		e.POST(o.WeComPath, s.route("wecom", s.wk.serve)...)
 	}
-	e.POST("/api/ask", s.wrap("api", s.apiAsk))
-	e.GET("/api/items", s.wrap("api", s.apiItems))
-	e.GET("/api/items/:ref", s.wrap("api", s.apiItem))
+	e.POST("/api/ask", s.route("api", s.apiAsk)...)
+	e.GET("/api/items", s.route("api", s.apiItems)...)
+	e.GET("/api/items/:ref", s.route("api", s.apiItem)...)
 	healthz := fmt.Appendf(nil, "{\"status\":\"ok\",\"version\":%q}\n", version.String())
 	e.GET("/healthz", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", healthz) })
 	e.GET("/readyz", s.ready)

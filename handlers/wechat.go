@@ -32,8 +32,9 @@ var wechatFormat = bot.Format{Limit: bot.PlainLimit}
 // first, so that a bad one is a 403 (silenceper only returns an error);
 // statuses for what it cannot read; the dedupe and the deadline; and
 // "success" for no reply in safe mode, where silenceper would send an
-// encrypted empty envelope. The body limit, the panic guard and the log
-// line are the routes' middleware (handlers.go).
+// encrypted empty envelope. The body limit, the panic guard, the request
+// count and the log line are gin middleware around it (route and access in
+// errors.go).
 type wechatChannel struct {
 	s     *server
 	oa    *officialaccount.OfficialAccount
