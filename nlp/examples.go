@@ -26,9 +26,13 @@ import (
 // the matter do not drown it. Features no example has (place names,
 // numbers) count toward neither.
 //
-// A document's example evidence is s1 + Params.ExampleSecond × s2 × (1 −
-// s1), from its two most similar examples: one example that says the same
-// as the question is strong evidence, a second one makes it surer.
+// A document's example evidence combines its most similar examples as
+// independent evidence, 1 − (1 − s1)(1 − Params.ExampleSecond × s2) ×
+// Π (1 − Params.ExampleNext × s) over the next nextExamples ones: one
+// example that says the same as the question is strong evidence; a second
+// one, and more that say nearly the same, make it surer. Counting a fixed
+// number of them keeps a matter of a few examples (one out of scope) on a
+// par with an item of many.
 type exampleIndex struct {
 	feats map[string]int32
 	idf   []float64 // by feature
@@ -70,13 +74,33 @@ type exScratch struct {
 type exBest struct {
 	s1, s2 float64
 	e1, e2 int32
-	k      float64 // the weight of the evidence in the document's score, as a share of Max
+	more   [nextExamples]float64 // the similarities of the next most similar examples, highest first
+	k      float64               // the weight of the evidence in the document's score, as a share of Max
 }
 
-// evidence is a document's example evidence (see exampleIndex).
-func (b exBest) evidence(second float64) float64 {
-	return b.s1 + second*b.s2*(1-b.s1)
+// evidence is a document's example evidence (see exampleIndex): that of
+// its two most similar examples, and with the next ones, all of them.
+func (b exBest) evidence(second, next float64) (two, all float64) {
+	two = b.s1 + second*b.s2*(1-b.s1)
+	p := 1 - two
+	for _, v := range b.more {
+		p *= 1 - next*v
+	}
+	return two, 1 - p
 }
+
+// others is the number of the next most similar examples.
+func (b exBest) others() int {
+	n := 0
+	for n < len(b.more) && b.more[n] > 0 {
+		n++
+	}
+	return n
+}
+
+// nextExamples is the number of examples after the two most similar ones
+// that add to a document's evidence (Params.ExampleNext).
+const nextExamples = 5
 
 // overFloor maps a similarity to the evidence it gives: nothing at or below
 // floor, where two unrelated sentences that share a common character or
@@ -316,6 +340,17 @@ func (x *exampleIndex) search(key string, s *exScratch) {
 		b := &s.best[d]
 		if b.s1 == 0 && b.s2 == 0 {
 			s.docs = append(s.docs, d)
+		}
+		// The similarity that leaves the top two, or this one, joins the
+		// next ones, in order.
+		v := sim
+		if sim > b.s2 {
+			v = b.s2
+		}
+		for i := 0; i < len(b.more) && v > 0; i++ {
+			if v > b.more[i] {
+				b.more[i], v = v, b.more[i]
+			}
 		}
 		switch {
 		case sim > b.s1:

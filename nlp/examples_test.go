@@ -1,6 +1,7 @@
 package nlp
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -210,4 +211,74 @@ func FuzzSearchExamples(f *testing.F) {
 	f.Add(strings.Repeat("邻居家的狗把我娃咬了，", 40))
 	ix := mustBankIndex(f)
 	f.Fuzz(func(t *testing.T, q string) { checkHits(t, q, ix.Search(q, 3)) })
+}
+
+// More examples that say nearly the same as the question make a document
+// surer, up to the two most similar and nextExamples more: a matter with
+// many such examples ranks above one with a single one, and one with
+// twenty no higher than one with seven.
+func TestExampleNext(t *testing.T) {
+	a := mustAnalyzer(t, "")
+	similar := []string{"邻居家的狗把我娃咬了", "隔壁的狗咬了我家娃", "邻居家的狗咬人了", "隔壁家的狗把人咬伤了",
+		"村里的狗把我咬了", "家的狗又咬了人", "邻居的狗把小孩咬了"}
+	var weaker []string // share less with the question
+	for i := range 13 {
+		weaker = append(weaker, fmt.Sprintf("狗叫了一晚上第%d回", i+1))
+	}
+	name := map[string]string{"name": "犬只管理"}
+	docs := []Doc{
+		{ID: "one", Fields: name, Examples: similar[:1]},
+		{ID: "seven", Fields: name, Examples: similar},
+		{ID: "twenty", Fields: name, Examples: append(slices.Clone(similar), weaker...)},
+	}
+	ix := NewIndex(a, bankFields, docs, Params{})
+	r := ix.Search("隔壁家的狗把人咬了", 0)
+	score := map[string]float64{}
+	for _, h := range r.Hits {
+		score[h.ID] = h.Score
+	}
+	if !(score["seven"] > score["one"]) {
+		t.Errorf("seven similar examples %.3f, one %.3f: want more", score["seven"], score["one"])
+	}
+	without := NewIndex(a, bankFields, docs, Params{ExampleNext: -1}).Search("隔壁家的狗把人咬了", 0)
+	for _, h := range without.Hits {
+		if h.ID == "seven" && !(score["seven"] > h.Score) {
+			t.Errorf("seven similar examples %.3f, %.3f counting two of them: want more", score["seven"], h.Score)
+		}
+	}
+	if math.Abs(score["twenty"]-score["seven"]) > 1e-9 {
+		t.Errorf("twenty similar examples %.3f, seven %.3f: want the same", score["twenty"], score["seven"])
+	}
+	// The next examples are explained, and the matches add up to the score.
+	for _, h := range r.Hits {
+		sum := 0.0
+		for _, m := range h.Matches {
+			sum += m.Score
+		}
+		if math.Abs(sum-h.Score) > 1e-9 {
+			t.Errorf("%s: matches add up to %.4f, score %.4f", h.ID, sum, h.Score)
+		}
+		if last := h.Matches[len(h.Matches)-1].Term; (h.ID == "one") == strings.Contains(last, "more similar examples") {
+			t.Errorf("%s: last match %q", h.ID, last)
+		}
+	}
+}
+
+func TestExampleEvidence(t *testing.T) {
+	for _, c := range []struct {
+		b             exBest
+		second, next  float64
+		wantTwo, want float64
+	}{
+		{exBest{s1: 0.5}, 1, 0.25, 0.5, 0.5},
+		{exBest{s1: 0.5, s2: 0.5}, 1, 0.25, 0.75, 0.75},
+		{exBest{s1: 0.5, s2: 0.5}, 0.5, 0.25, 0.625, 0.625},
+		{exBest{s1: 0.5, s2: 0.5, more: [nextExamples]float64{0.4, 0.4}}, 1, 0.25, 0.75, 1 - 0.25*0.9*0.9},
+		{exBest{s1: 1, s2: 0.5, more: [nextExamples]float64{0.4}}, 1, 0.25, 1, 1},
+	} {
+		two, all := c.b.evidence(c.second, c.next)
+		if math.Abs(two-c.wantTwo) > 1e-12 || math.Abs(all-c.want) > 1e-12 {
+			t.Errorf("%+v (%.2f, %.2f): %.4f, %.4f, want %.4f, %.4f", c.b, c.second, c.next, two, all, c.wantTwo, c.want)
+		}
+	}
 }

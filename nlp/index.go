@@ -95,6 +95,10 @@ type Params struct {
 	// evidence).
 	ExampleSecond float64
 
+	// ExampleNext is how much each of the next most similar examples after
+	// the first two adds to a document's evidence (default 0.25).
+	ExampleNext float64
+
 	// Cache, when not nil, keeps the analysis of the examples between
 	// starts (see Cache). It changes no ranking.
 	Cache Cache
@@ -102,7 +106,7 @@ type Params struct {
 
 // DefaultParams returns the default ranking parameters.
 func DefaultParams() Params {
-	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Known: 0.5, Unknown: 1.5, UnknownCap: 2.5, LongQuery: 8, Examples: 0.8, ExampleSecond: 1, ExampleFloor: 0.05}
+	return Params{K1: 1.2, B: 0.75, Part: 0.6, Synonym: 0.7, Fuzzy: 0.8, Single: 0, Bigram: 0.5, Known: 0.5, Unknown: 1.5, UnknownCap: 2.5, LongQuery: 8, Examples: 0.8, ExampleSecond: 1, ExampleNext: 0.25, ExampleFloor: 0.05}
 }
 
 func (p Params) withDefaults() Params {
@@ -128,6 +132,8 @@ func (p Params) withDefaults() Params {
 	def(&p.LongQuery, d.LongQuery)
 	def(&p.Examples, d.Examples)
 	def(&p.ExampleSecond, d.ExampleSecond)
+	def(&p.ExampleNext, d.ExampleNext)
+	p.ExampleNext = min(p.ExampleNext, 1)
 	def(&p.ExampleFloor, d.ExampleFloor)
 	p.Examples = min(p.Examples, 1)
 	switch {

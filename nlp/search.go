@@ -2,6 +2,7 @@ package nlp
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 )
@@ -143,7 +144,8 @@ func (ix *Index) SearchKey(key string, limit int) Result {
 			if ix.onlyExamples[d] {
 				b.k = 1
 			}
-			addTotal(d, b.k*res.Max*b.evidence(ix.p.ExampleSecond))
+			_, e := b.evidence(ix.p.ExampleSecond, ix.p.ExampleNext)
+			addTotal(d, b.k*res.Max*e)
 		}
 	}
 
@@ -300,6 +302,9 @@ func (ix *Index) explainExamples(b exBest, max float64, ms []Match) []Match {
 	}
 	if v := w * ix.p.ExampleSecond * b.s2 * (1 - b.s1); v > 0 {
 		ms = append(ms, Match{Term: ix.ex.text[b.e2], Field: ExampleField, Score: v})
+	}
+	if two, all := b.evidence(ix.p.ExampleSecond, ix.p.ExampleNext); b.more[0] > 0 && all > two {
+		ms = append(ms, Match{Term: fmt.Sprintf("(%d more similar examples)", b.others()), Field: ExampleField, Score: w * (all - two)})
 	}
 	return ms
 }
