@@ -368,20 +368,9 @@ func safeModeMessage(c *http.Client, base, user string, msgID int64, text string
 	q.Set("encrypt_type", "aes")
 	q.Set("msg_signature", util.Signature(deployToken, ts, nonce, string(enc)))
 	body := "<xml><ToUserName><![CDATA[gh_deploy]]></ToUserName><Encrypt><![CDATA[" + string(enc) + "]]></Encrypt></xml>"
-	resp, err := c.Post(base+"/wechat?"+q.Encode(), "text/xml", strings.NewReader(body))
-	if err != nil {
+	b, err := postWeChat(c, base+"/wechat?"+q.Encode(), body)
+	if err != nil || b == nil {
 		return "", err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return "", err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("status %d: %.200s", resp.StatusCode, b)
-	}
-	if string(b) == "success" {
-		return "", nil
 	}
 	var env struct{ Encrypt, MsgSignature, TimeStamp, Nonce string }
 	if err := xml.Unmarshal(b, &env); err != nil {

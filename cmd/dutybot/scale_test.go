@@ -224,26 +224,36 @@ func (r *replica) wechat(user string, msgID int64, text string) (string, error) 
 	body := fmt.Sprintf(`<xml><ToUserName><![CDATA[gh_replicas]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>`+
 		`<CreateTime>%s</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content><MsgId>%d</MsgId></xml>`,
 		user, ts, text, msgID)
-	resp, err := r.client.Post(url, "text/xml", strings.NewReader(body))
-	if err != nil {
+	b, err := postWeChat(r.client, url, body)
+	if err != nil || b == nil {
 		return "", err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return "", err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("status %d: %s", resp.StatusCode, b)
-	}
-	if string(b) == "success" {
-		return "", nil
 	}
 	var reply struct{ Content string }
 	if err := xml.Unmarshal(b, &reply); err != nil {
 		return "", fmt.Errorf("reply %q: %w", b, err)
 	}
 	return reply.Content, nil
+}
+
+// postWeChat posts a message to a WeChat callback URL and returns the
+// reply's body, nil for "success" (no reply).
+func postWeChat(c *http.Client, url, body string) ([]byte, error) {
+	resp, err := c.Post(url, "text/xml", strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("status %d: %.200s", resp.StatusCode, b)
+	}
+	if string(b) == "success" {
+		return nil, nil
+	}
+	return b, nil
 }
 
 // metric returns the value of an unlabelled metric, or -1.
