@@ -169,7 +169,7 @@ func (w *wecomChannel) produce(ctx context.Context, m *wecomMessage) reply {
 	q := bot.Question{Channel: bot.WeCom, Format: wecomFormat, User: m.From.UserID, MessageID: string(m.MsgID)}
 	switch m.MsgType {
 	case "text":
-		q.Text = m.Text.Content // the bot strips the leading @-mention
+		q.Text = m.Text.Content // "@机器人 …": the bot cuts the @-mention
 		return w.s.ask(ctx, q, replyStream)
 	case "voice":
 		if strings.TrimSpace(m.Voice.Content) == "" {
