@@ -47,7 +47,7 @@ type Question struct {
 	Channel   Channel
 	Format    Format // how the channel shows the reply
 	User      string // the channel's user id (OpenID, WeCom userid, API user); may be empty
-	Text      string
+	Text      string // as the person wrote it; the bot masks personal numbers (Mask) first
 	MessageID string // the channel's message id, for the question log; may be empty
 	Township  string // township name; empty means the default (first loaded) township
 }
@@ -67,12 +67,20 @@ const (
 	DecideMore       Decision = "more"       // 详情: the rest of the last answer
 	DecideFeedback   Decision = "feedback"   // 有用/没用 recorded
 	DecideLimited    Decision = "limited"    // rate limit reached
+	DecideSmallTalk  Decision = "smalltalk"  // a greeting, thanks, "ok": a short polite reply
+	DecideContact    Decision = "contact"    // 转人工, a phone number asked for: whom to call
 )
 
 // Matched reports whether d is one of the matcher's decisions (answer, choice
 // or none), as opposed to a conversation command.
 func (d Decision) Matched() bool {
 	return d == DecideAnswer || d == DecideChoice || d == DecideNone
+}
+
+// NoItem reports whether d answers a question with no item: none (the
+// list has nothing), small talk, or whom to call.
+func (d Decision) NoItem() bool {
+	return d == DecideNone || d == DecideSmallTalk || d == DecideContact
 }
 
 // Candidate is a ranked item with its score and why it matched.
@@ -92,9 +100,12 @@ type Answer struct {
 	Candidates []Candidate // the ranking behind a matcher decision, best first
 	Unlisted   *OutOfScope // DecideNone: the matter no list covers that the question is about, if known
 	Terms      []string    // the question's analysed terms
-	Text       string      // the reply rendered for the question's channel
-	More       bool        // Text ends with an invitation to reply 详情 for the rest
-	Latency    time.Duration
+	// Emergencies are the dangers the question tells of; the reply then
+	// starts with the numbers to call.
+	Emergencies []Emergency
+	Text        string // the reply rendered for the question's channel
+	More        bool   // Text ends with an invitation to reply 详情 for the rest
+	Latency     time.Duration
 }
 
 // Refs returns the refs the answer is about: the answered items, or the

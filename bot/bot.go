@@ -71,8 +71,11 @@ type Options struct {
 	SessionTTL time.Duration // default 30 minutes
 	Recorder   Recorder      // default: nothing is recorded
 	Limiter    Limiter       // default: no limit
-	Hotline    string        // default 12345
-	Now        func() time.Time
+	Hotline    string        // default Contacts.Hotlines.Government, else 12345
+	// Contacts are the places and numbers answers name; nil: none, and
+	// answers say what the lists say.
+	Contacts *Contacts
+	Now      func() time.Time
 }
 
 // catalog is what a reload replaces as a whole.
@@ -84,8 +87,9 @@ type catalog struct {
 // Bot answers questions about the loaded duty lists. It is safe for
 // concurrent use.
 type Bot struct {
-	opts Options
-	cat  atomic.Pointer[catalog]
+	opts     Options
+	hotlines Hotlines // Contacts' with the defaults, Government the Hotline
+	cat      atomic.Pointer[catalog]
 }
 
 // New returns a Bot over lib, with one Ranker per township (keyed by the
@@ -109,13 +113,18 @@ func New(lib *Library, rankers map[string]Ranker, opts Options) (*Bot, error) {
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 30 * time.Minute
 	}
-	if opts.Hotline == "" {
-		opts.Hotline = "12345"
+	var hot Hotlines
+	if opts.Contacts != nil {
+		hot = opts.Contacts.Hotlines
 	}
+	if opts.Hotline == "" {
+		opts.Hotline = hot.withDefaults().Government
+	}
+	hot.Government = opts.Hotline
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	b := &Bot{opts: opts}
+	b := &Bot{opts: opts, hotlines: hot.withDefaults()}
 	if err := b.Swap(lib, rankers); err != nil {
 		return nil, err
 	}
@@ -149,10 +158,13 @@ func (b *Bot) Library() *Library { return b.cat.Load().lib }
 // Thresholds returns the decision settings in force.
 func (b *Bot) Thresholds() Thresholds { return b.opts.Thresholds }
 
-// Answer answers one question; its @-mentions (a group chat's) are cut out
-// first. Conversation commands (a numbered pick,
-// 详情/更多, 帮助, 分类, 有用/没用) are handled first, using the user's
-// session; anything else goes to the township's ranker. It returns
+// Answer answers one question; its personal numbers are masked (Mask) and
+// its @-mentions (a group chat's) cut out first. Conversation commands (a
+// numbered pick, 详情/更多, 帮助, 分类, 有用/没用), small talk and requests
+// for a person are handled first, using the user's session; anything else
+// goes to the township's ranker. A question that names another township is
+// answered from it; the user's township changes only when a message asks to
+// switch (names a township alone). It returns
 // ErrNoTownship for an unknown township and ctx's error when ctx is done
 // before the answer is ready. A store failure is not an error: the bot
 // answers as if the user had no session.
@@ -161,18 +173,22 @@ func (b *Bot) Answer(ctx context.Context, q Question) (*Answer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	q.Text = strings.TrimSpace(stripMentions(q.Text))
+	q.Text = Mask(strings.TrimSpace(stripMentions(q.Text)))
 	cat := b.cat.Load()
 	key := sessionKey(q)
 	sess, _, _ := b.opts.Sessions.Get(ctx, key)
 	name := q.Township
-	switchOnly := false
+	switchOnly, visit := false, false
 	if name == "" {
 		name = sess.Township
-		// One bot for several townships: a message that names one
-		// answers from it, and the next ones too.
+		// One bot for several townships: a message that names one alone
+		// switches to it; a question that names one is answered from it,
+		// and so are the picks and 详情 that follow it.
 		if mt, rest := cat.lib.Mentioned(q.Text); mt != nil {
 			name, switchOnly = mt.Name, rest == ""
+			visit = !switchOnly && mt != cat.lib.Township(sess.Township)
+		} else if sess.Visit != "" && followUp(q.Text) {
+			name, visit = sess.Visit, true
 		}
 	}
 	t := cat.lib.Township(name)
@@ -182,7 +198,12 @@ func (b *Bot) Answer(ctx context.Context, q Question) (*Answer, error) {
 		}
 		t = cat.lib.Townships[0]
 	}
-	if sess.Township != t.Name {
+	switch {
+	case visit:
+		if sess.Visit != t.Name {
+			sess = Session{Township: sess.Township, Visit: t.Name}
+		}
+	case sess.Township != t.Name || sess.Visit != "":
 		sess = Session{Township: t.Name}
 	}
 	if b.opts.Limiter != nil && q.User != "" {
@@ -239,7 +260,7 @@ func (b *Bot) recordFeedback(q Question, sess Session, useful bool, reason strin
 // what the bot is and how to ask.
 func (b *Bot) Welcome(f Format) string {
 	lib := b.cat.Load().lib
-	return render(f, helpText(lib, lib.Townships[0], b.opts.Hotline, true))
+	return render(f, helpText(lib, lib.Townships[0], b.opts.Contacts, b.hotlines, true))
 }
 
 func sessionKey(q Question) string { return string(q.Channel) + ":" + q.User }
@@ -270,7 +291,7 @@ func (c *conv) respond(ctx context.Context) *Answer {
 	cmd := command(text)
 	switch {
 	case cmd == "help":
-		return &Answer{Decision: DecideHelp, Text: render(c.q.Format, helpText(c.cat.lib, c.t, c.b.opts.Hotline, false))}
+		return &Answer{Decision: DecideHelp, Text: render(c.q.Format, helpText(c.cat.lib, c.t, c.b.opts.Contacts, c.b.hotlines, false))}
 	case cmd == "more":
 		return c.more()
 	case cmd == "useful" || cmd == "useless":
@@ -281,9 +302,15 @@ func (c *conv) respond(ctx context.Context) *Answer {
 		if cmd == "useful" {
 			return &Answer{Decision: DecideFeedback, Text: "谢谢您的评价！"}
 		}
-		return &Answer{Decision: DecideFeedback, Text: "谢谢反馈，我们会改进这个回答。如需帮助，请拨打 " + c.b.opts.Hotline + " 热线。"}
+		return &Answer{Decision: DecideFeedback, Text: "谢谢反馈，我们会改进这个回答。" + c.helpLine()}
 	case cmd == "categories":
 		return c.categories()
+	}
+	if n, ok := pick(text); ok && len(c.sess.Categories) > 0 {
+		if n >= 1 && n <= len(c.sess.Categories) {
+			return c.categoryItems(c.sess.Categories[n-1])
+		}
+		return &Answer{Decision: DecideCategories, Text: fmt.Sprintf("请回复 1 到 %d 之间的分类序号，或直接提问。", len(c.sess.Categories))}
 	}
 	if n, ok := pick(text); ok && len(c.sess.Choices) > 0 {
 		if n >= 1 && n <= len(c.sess.Choices) {
@@ -300,6 +327,26 @@ func (c *conv) respond(ctx context.Context) *Answer {
 		// never offered) is not a question.
 		return &Answer{Decision: DecideHelp, Text: render(c.q.Format, "现在没有待选择的事项。请直接用一句话提问，例如：办残疾证找谁。回复“帮助”查看用法。")}
 	}
+	es := Emergencies(text)
+	if len(es) == 0 {
+		return c.question(ctx, text)
+	}
+	// The numbers to call come first, within the channel's limit.
+	line := render(c.q.Format, emergencyLine(es, c.b.hotlines)+"\n")
+	c.q.Format.Limit = c.q.Format.limit() - len(line)
+	a := c.question(ctx, text)
+	a.Emergencies, a.Text = es, line+a.Text
+	return a
+}
+
+// question answers a message that is no conversation command.
+func (c *conv) question(ctx context.Context, text string) *Answer {
+	if kind := SmallTalk(text); kind != "" {
+		return &Answer{Decision: DecideSmallTalk, Text: render(c.q.Format, smallTalkReply(kind, c.t))}
+	}
+	if AsksForPerson(text) {
+		return &Answer{Decision: DecideContact, Text: render(c.q.Format, personReply(c.t, c.b.opts.Contacts, c.b.hotlines))}
+	}
 	if it := c.t.Item(text); it != nil && looksLikeRef(text) {
 		return c.answerItems(DecideAnswer, []*Item{it}, nil, nil)
 	}
@@ -310,6 +357,23 @@ func (c *conv) respond(ctx context.Context) *Answer {
 		return c.bodyItems(body)
 	}
 	return c.match(ctx, text)
+}
+
+// guide is what the conversation's answers say beyond the list.
+func (c *conv) guide() guide { return guide{c.b.opts.Contacts, c.cat.lib.Bodies} }
+
+// helpLine ends a reply that found nothing to do: the hotline, and the
+// township's service centre when it is configured.
+func (c *conv) helpLine() string {
+	line := "如需帮助，请拨打 " + c.b.hotlines.Government + " 政务服务便民热线"
+	if tc := c.b.opts.Contacts.Town(c.t); tc != nil && tc.Center.Phone != "" {
+		center := tc.Center
+		if center.Name == "" {
+			center.Name = "便民服务中心"
+		}
+		line += "，或联系" + center.String()
+	}
+	return line + "。"
 }
 
 // rankLimit is how many ranked items a question asks for: enough for a
@@ -351,6 +415,14 @@ func (c *conv) match(ctx context.Context, text string) *Answer {
 	for n < len(cands) && n < th.MaxChoices && cands[n].Score >= rival*top {
 		n++
 	}
+	if n == 1 && Alarming(hits[0]) && top < th.Clear*r.Max {
+		// A wrong answer that alarms is worse than a choice.
+		for n < len(cands) && n < th.MaxChoices && cands[n].Score >= th.Abstain*r.Max {
+			n++
+		}
+		a := c.choice(hits[:n], cands, r.Terms)
+		return a
+	}
 	var a *Answer
 	if n == 1 {
 		a = c.answerItems(DecideAnswer, hits[:1], cands, r.Terms)
@@ -384,7 +456,7 @@ func (c *conv) answerItems(d Decision, items []*Item, cands []Candidate, terms [
 	// On a phone a long answer starts with its gist; 详情 then shows it all
 	// (rendered again then: the brief answer needs only the session).
 	if len(items) == 1 && !c.q.Format.Full {
-		if brief, cut := itemBrief(c.t, items[0], c.q.Format); cut && len(brief)+len(moreFooter)+1 <= c.q.Format.limit() {
+		if brief, cut := itemBrief(c.t, items[0], c.q.Format, c.guide()); cut && len(brief)+len(moreFooter)+1 <= c.q.Format.limit() {
 			c.rememberAnswer(a, "")
 			a.Text, a.More = render(c.q.Format, brief+"\n"+moreFooter), true
 			return a
@@ -395,11 +467,11 @@ func (c *conv) answerItems(d Decision, items []*Item, cands []Candidate, terms [
 		if i > 0 {
 			sb.WriteString("\n")
 		}
-		sb.WriteString(itemText(c.t, it, c.q.Format))
+		sb.WriteString(itemText(c.t, it, c.q.Format, c.guide()))
 	}
 	if len(items) == 1 && items[0].NoLongerDone() {
 		// Nobody does it any more: say where to ask instead.
-		sb.WriteString("\n如有疑问，请拨打 " + c.b.opts.Hotline + " 政务服务便民热线。")
+		sb.WriteString("\n" + strings.Replace(c.helpLine(), "如需帮助", "如有疑问", 1))
 	}
 	c.remember(a, "", sb.String())
 	return a
@@ -413,7 +485,7 @@ func (c *conv) choice(items []*Item, cands []Candidate, terms []string) *Answer 
 		fmt.Fprintf(&sb, "%d. %s（%s）\n", i+1, clip(it.Name, 40), responsibleShort(c.t, it))
 	}
 	sb.WriteString("都不是？请换个说法再问。")
-	c.sess.Choices = nil
+	c.sess.Choices, c.sess.Categories = nil, nil
 	for _, it := range items {
 		c.sess.Choices = append(c.sess.Choices, it.Ref)
 	}
@@ -449,7 +521,7 @@ func (c *conv) unlisted(text string, u *OutOfScope) *Answer {
 		what = u.Matter + "这类事情"
 	}
 	fmt.Fprintf(&sb, "%s一般由%s办理，请向他们咨询。\n", what, u.Body)
-	sb.WriteString("如需帮助，请拨打 " + c.b.opts.Hotline + " 政务服务便民热线。")
+	sb.WriteString(c.helpLine())
 	c.sess.Last = nil
 	a.Text = render(c.q.Format, sb.String())
 	return a
@@ -469,7 +541,7 @@ func (c *conv) none(text string, near []*Item) *Answer {
 		}
 		sb.WriteString("回复编号（如 " + near[0].Ref + "）可查看。\n")
 	}
-	sb.WriteString("如需帮助，请拨打 " + c.b.opts.Hotline + " 政务服务便民热线。")
+	sb.WriteString(c.helpLine())
 	c.sess.Last = nil
 	a.Text = render(c.q.Format, sb.String())
 	return a
@@ -485,7 +557,7 @@ func (c *conv) more() *Answer {
 			items = append(items, it)
 		}
 	}
-	full := fullText(c.t, items, c.q.Format, c.sess)
+	full := fullText(c.t, items, c.q.Format, c.sess, c.guide())
 	a := &Answer{Decision: DecideMore, Items: items}
 	if c.sess.Shown >= len(full) {
 		a.Text = render(c.q.Format, "以上就是全部内容。还有其他问题请直接提问。")
@@ -497,7 +569,7 @@ func (c *conv) more() *Answer {
 
 // fullText renders again what the session's last answer showed: a listing
 // (under its title) or the items.
-func fullText(t *Township, items []*Item, f Format, sess Session) string {
+func fullText(t *Township, items []*Item, f Format, sess Session, g guide) string {
 	var sb strings.Builder
 	if sess.Title != "" {
 		sb.WriteString(sess.Title)
@@ -510,18 +582,19 @@ func fullText(t *Township, items []*Item, f Format, sess Session) string {
 		if i > 0 {
 			sb.WriteString("\n")
 		}
-		sb.WriteString(itemText(t, it, f))
+		sb.WriteString(itemText(t, it, f, g))
 	}
 	return sb.String()
 }
 
 func (c *conv) categories() *Answer {
 	var sb strings.Builder
-	sb.WriteString(c.t.Name + "履职事项的分类（回复分类名称查看事项）：\n")
+	sb.WriteString(c.t.Name + "履职事项的分类（回复序号或分类名称查看事项）：\n")
 	ci := c.t.categories()
 	for i, cat := range ci.list {
-		fmt.Fprintf(&sb, "· %s（%d项）\n", cat, ci.count[i])
+		fmt.Fprintf(&sb, "%d. %s（%d项）\n", i+1, cat, ci.count[i])
 	}
+	c.sess.Choices, c.sess.Categories = nil, ci.list
 	return &Answer{Decision: DecideCategories, Text: render(c.q.Format, strings.TrimRight(sb.String(), "\n"))}
 }
 
@@ -542,6 +615,7 @@ func (c *conv) categoryItems(cat string) *Answer {
 		}
 	}
 	a := &Answer{Decision: DecideCategories, Items: items}
+	c.sess.Categories = nil
 	c.list(a, fmt.Sprintf("“%s”类共%d项（回复编号查看详情）：", cat, len(items)))
 	return a
 }
@@ -597,7 +671,7 @@ func (c *conv) bodyItems(body *Body) *Answer {
 	}
 	a := &Answer{Decision: DecideBody, Items: items}
 	if len(items) == 0 {
-		a.Text = render(c.q.Format, fmt.Sprintf("%s的清单里，没有由%s牵头或承接的事项。如需帮助，请拨打 %s 热线。", c.t.Name, body.Name, c.b.opts.Hotline))
+		a.Text = render(c.q.Format, fmt.Sprintf("%s的清单里，没有由%s牵头或承接的事项。", c.t.Name, body.Name)+c.helpLine())
 		return a
 	}
 	sort.SliceStable(items, func(i, j int) bool { return kindOrder(items[i].Kind) < kindOrder(items[j].Kind) })
@@ -629,7 +703,7 @@ func kindOrder(k Kind) int {
 func command(text string) string {
 	t := strings.ToLower(strings.Trim(text, " \t\r\n?？!！。.~～"))
 	switch t {
-	case "帮助", "菜单", "你好", "您好", "help", "hi", "hello", "在吗", "使用说明", "":
+	case "帮助", "菜单", "help", "使用说明", "怎么用", "":
 		return "help"
 	case "详情", "更多", "查看更多", "详细", "全文", "more":
 		return "more"
@@ -666,8 +740,15 @@ func pick(text string) (int, bool) {
 	for _, p := range []string{"第", "选", "选择"} {
 		t = strings.TrimPrefix(t, p)
 	}
-	for _, s := range []string{"个", "项", "条", "。", "."} {
+	for _, s := range []string{"个", "项", "条", "类", "。", "."} {
 		t = strings.TrimSuffix(t, s)
+	}
+	if isNumber(t) && len(t) <= 6 { // 12, １２: a category's number
+		n := 0
+		for _, r := range t {
+			n = 10*n + digit(r)
+		}
+		return n, true
 	}
 	switch t {
 	case "1", "１", "一":
@@ -682,6 +763,39 @@ func pick(text string) (int, bool) {
 		return 5, true
 	}
 	return 0, false
+}
+
+// followUp reports whether a message continues the last answer: a pick,
+// 详情, 有用/没用.
+func followUp(text string) bool {
+	if _, ok := pick(text); ok {
+		return true
+	}
+	switch command(text) {
+	case "more", "useful", "useless":
+		return true
+	}
+	return false
+}
+
+// alarmingWords name the items whose answer would alarm a person who
+// asked about something else: sanctions, and money taken back.
+var alarmingWords = []string{"处罚", "罚款", "没收", "吊销", "追回", "追缴", "清退", "冒领", "停发", "惩戒", "处分"}
+
+// Alarming reports whether an item would alarm a person if it were the
+// wrong answer: a sanction, a recovery of money, or work no longer done.
+// The bot answers such an item only on a clear match (Thresholds.Clear);
+// otherwise it offers a numbered choice.
+func Alarming(it *Item) bool {
+	if it.NoLongerDone() {
+		return true
+	}
+	for _, w := range alarmingWords {
+		if strings.Contains(it.Name, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func looksLikeRef(s string) bool {

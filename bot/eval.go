@@ -87,7 +87,8 @@ type KindScore struct {
 }
 
 // Evaluation is what dutybot eval prints. Rates are fractions in [0,1]. A
-// NONE case counts as right (at top-1 and top-3) when the decision is none.
+// NONE case counts as right (at top-1 and top-3) when the answer offers no
+// item (Decision.NoItem).
 type Evaluation struct {
 	N           int     `json:"n"`
 	Top1        float64 `json:"top1"`
@@ -119,11 +120,12 @@ func Evaluate(ctx context.Context, b *Bot, township string, cases []Case) (*Eval
 			return nil, err
 		}
 		got := a.Refs()
-		if a.Decision == DecideNone {
+		none := a.Decision.NoItem()
+		if none {
 			got = nil
 		}
 		ranked := append([]string(nil), got...)
-		if a.Decision != DecideNone {
+		if !none {
 			for _, cd := range a.Candidates {
 				if !contains(ranked, cd.Ref) {
 					ranked = append(ranked, cd.Ref)
@@ -133,7 +135,7 @@ func Evaluate(ctx context.Context, b *Bot, township string, cases []Case) (*Eval
 		var t1, t3 bool
 		if len(c.Expected) == 0 {
 			ev.NoneN++
-			t1 = a.Decision == DecideNone
+			t1 = none
 			t3 = t1
 			if t1 {
 				ev.NoneCorrect++
@@ -141,7 +143,7 @@ func Evaluate(ctx context.Context, b *Bot, township string, cases []Case) (*Eval
 			}
 		} else {
 			ev.AnsweredN++
-			if a.Decision == DecideNone {
+			if none {
 				ev.FalseNone++
 			}
 			for rank, ref := range ranked {
@@ -175,7 +177,7 @@ func Evaluate(ctx context.Context, b *Bot, township string, cases []Case) (*Eval
 			if len(exp) == 0 {
 				exp = []string{"NONE"}
 			}
-			if a.Decision == DecideNone {
+			if none {
 				got = []string{"NONE"}
 			}
 			ev.Misses = append(ev.Misses, Miss{Question: c.Question, Expected: exp, Got: got, Decision: a.Decision})

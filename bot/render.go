@@ -60,21 +60,29 @@ const (
 
 // itemText renders one item in full: what it is, who is responsible and each
 // side's steps, the township's first (that is what a villager can act on).
-func itemText(t *Township, it *Item, f Format) string {
-	text, _ := cachedItem(t, it, f, false)
+func itemText(t *Township, it *Item, f Format, g guide) string {
+	text, _ := cachedItem(t, it, f, false, g)
 	return text
 }
 
 // itemBrief renders one item for a phone screen and reports whether it left
 // anything out.
-func itemBrief(t *Township, it *Item, f Format) (string, bool) {
-	return cachedItem(t, it, f, true)
+func itemBrief(t *Township, it *Item, f Format, g guide) (string, bool) {
+	return cachedItem(t, it, f, true, g)
+}
+
+// guide is what an answer says beyond the list: the contacts configured,
+// with the bodies' other names to find a department by.
+type guide struct {
+	contacts *Contacts
+	dir      *Directory
 }
 
 type renderKey struct {
-	it    *Item
-	f     Format
-	brief bool
+	it       *Item
+	f        Format
+	brief    bool
+	contacts *Contacts
 }
 
 type rendered struct {
@@ -84,20 +92,21 @@ type rendered struct {
 
 // cachedItem is renderItem, remembered in the township: the same items are
 // asked about again and again.
-func cachedItem(t *Township, it *Item, f Format, brief bool) (string, bool) {
-	k := renderKey{it, f, brief}
+func cachedItem(t *Township, it *Item, f Format, brief bool, g guide) (string, bool) {
+	k := renderKey{it, f, brief, g.contacts}
 	if r, ok := t.renders.Load(k); ok {
 		r := r.(rendered)
 		return r.text, r.cut
 	}
-	text, cut := renderItem(t, it, f, brief)
+	text, cut := renderItem(t, it, f, brief, g)
 	t.renders.Store(k, rendered{text, cut})
 	return text, cut
 }
 
-func renderItem(t *Township, it *Item, f Format, brief bool) (string, bool) {
+func renderItem(t *Township, it *Item, f Format, brief bool, g guide) (string, bool) {
 	var sb strings.Builder
-	sb.Grow(renderSize(t, it, brief))
+	next := nextStep(t, it, g.contacts, g.dir)
+	sb.Grow(renderSize(t, it, brief) + len(next))
 	bold := func(s string) string {
 		if f.Markdown {
 			return "**" + s + "**"
@@ -119,7 +128,9 @@ func renderItem(t *Township, it *Item, f Format, brief bool) (string, bool) {
 	cut := false
 	switch it.Kind {
 	case Basic:
-		sb.WriteString("\n办理：请到" + t.Office() + "（便民服务中心）咨询办理，也可以先找" + t.Neighbourhood() + "或网格员。")
+		if next == "" {
+			sb.WriteString("\n办理：请到" + t.Office() + "（便民服务中心）咨询办理，也可以先找" + t.Neighbourhood() + "或网格员。")
+		}
 	case Reclaimed:
 		if !it.NoLongerDone() && it.Handover.How != "" {
 			sb.WriteString("\n现在怎么办：" + it.Handover.How)
@@ -131,6 +142,10 @@ func renderItem(t *Township, it *Item, f Format, brief bool) (string, bool) {
 			who = it.Leads[0]
 		}
 		cut = writeSteps(&sb, bold(who+"做什么"), it.LeadSteps, brief) || cut
+	}
+	if next != "" {
+		sb.WriteString("\n")
+		sb.WriteString(next)
 	}
 	return sb.String(), cut
 }
@@ -240,7 +255,7 @@ func responsibleShort(t *Township, it *Item) string {
 }
 
 // helpText is the help and welcome message.
-func helpText(lib *Library, t *Township, hotline string, welcome bool) string {
+func helpText(lib *Library, t *Township, c *Contacts, h Hotlines, welcome bool) string {
 	var sb strings.Builder
 	several := lib != nil && len(lib.Townships) > 1
 	switch {
@@ -265,8 +280,12 @@ func helpText(lib *Library, t *Township, hotline string, welcome bool) string {
 	}
 	sb.WriteString("直接用一句话问我“这件事谁管、怎么办”，例如：\n")
 	sb.WriteString("· 办残疾证找谁\n· 我爸80多了听说有补贴\n· 邻居家狗咬人了\n· 人社局管哪些事\n")
-	sb.WriteString("回复“分类”查看全部分类，回复序号选择，回复“详情”看更多，回复“有用/没用”评价回答。\n")
-	sb.WriteString("清单里没有的事，请拨打 " + hotline + " 热线。")
+	sb.WriteString("回复“分类”查看全部分类，回复序号选择，回复“详情”看更多，回复“有用/没用”评价回答，回复“人工”查看联系电话。\n")
+	if text := contactsText(t, c); text != "" && !welcome {
+		sb.WriteString(text + "\n" + hotlinesText(h))
+		return sb.String()
+	}
+	sb.WriteString("清单里没有的事，请拨打 " + h.Government + " 热线。")
 	return sb.String()
 }
 

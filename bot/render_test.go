@@ -67,7 +67,7 @@ func TestPageLongLine(t *testing.T) {
 
 func TestCommand(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"帮助", "help"}, {"菜单", "help"}, {"你好", "help"}, {"?", "help"}, {"？", "help"},
+		{"帮助", "help"}, {"菜单", "help"}, {"你好", ""}, {"?", "help"}, {"？", "help"},
 		{"详情", "more"}, {"更多", "more"}, {"有用", "useful"}, {"没用", "useless"},
 		{"分类", "categories"}, {"办残疾证找谁", ""}, {"你好，办残疾证找谁", ""},
 	}
@@ -83,7 +83,7 @@ func TestPick(t *testing.T) {
 		in   string
 		want int
 		ok   bool
-	}{{"1", 1, true}, {"２", 2, true}, {"第3个", 3, true}, {"选2", 2, true}, {"12", 0, false}, {"一个人", 0, false}}
+	}{{"1", 1, true}, {"２", 2, true}, {"第3个", 3, true}, {"选2", 2, true}, {"12", 12, true}, {"第１２类", 12, true}, {"12岁", 0, false}, {"一个人", 0, false}}
 	for _, tt := range tests {
 		if got, ok := pick(tt.in); got != tt.want || ok != tt.ok {
 			t.Errorf("pick(%q) = %d, %v, want %d, %v", tt.in, got, ok, tt.want, tt.ok)
@@ -118,7 +118,7 @@ func TestTownshipWording(t *testing.T) {
 		{"平江街道", "平江街道办事处", "所在社区居委会", "街道"},
 	} {
 		tw := &Township{Name: tt.name, Items: []*Item{basic, coop}}
-		text := itemText(tw, basic, Format{})
+		text := itemText(tw, basic, Format{}, guide{})
 		if !strings.Contains(text, "请到"+tt.office+"（便民服务中心）") || !strings.Contains(text, "先找"+tt.near) {
 			t.Errorf("%s: basic item says\n%s\nwant %s and %s", tt.name, text, tt.office, tt.near)
 		}

@@ -8,13 +8,17 @@ import (
 // Session is what the bot remembers of one user between messages. It is
 // plain data so that a store can keep it anywhere (memory, Redis as JSON).
 type Session struct {
-	Township string   `json:"township,omitempty"`
-	Choices  []string `json:"choices,omitempty"` // refs of the numbered choice last offered
-	Last     []string `json:"last,omitempty"`    // refs of the last answer, for 详情 and feedback
-	Shown    int      `json:"shown,omitempty"`   // how many bytes of the last answer's full text were shown
-	Title    string   `json:"title,omitempty"`   // the heading of a listing (body, category), empty for items
-	Question string   `json:"question,omitempty"`
-	MsgID    string   `json:"msg_id,omitempty"` // message id of the last matched question, for feedback
+	Township string `json:"township,omitempty"`
+	// Visit is the township the last answer came from when the question
+	// named another than Township: a pick or 详情 then refers to it.
+	Visit      string   `json:"visit,omitempty"`
+	Choices    []string `json:"choices,omitempty"`    // refs of the numbered choice last offered
+	Categories []string `json:"categories,omitempty"` // the numbered categories last listed
+	Last       []string `json:"last,omitempty"`       // refs of the last answer, for 详情 and feedback
+	Shown      int      `json:"shown,omitempty"`      // how many bytes of the last answer's full text were shown
+	Title      string   `json:"title,omitempty"`      // the heading of a listing (body, category), empty for items
+	Question   string   `json:"question,omitempty"`
+	MsgID      string   `json:"msg_id,omitempty"` // message id of the last matched question, for feedback
 }
 
 // SessionStore keeps sessions for a limited time. Get returns ok=false when
