@@ -66,7 +66,7 @@ const maxKnowledgeErrors = 20
 // ParseKnowledge reads a knowledge bank file (see above) named name for
 // errors. Every bad line is reported as name:line: message.
 func ParseKnowledge(name string, data []byte) ([]Example, error) {
-	var out []Example
+	out := make([]Example, 0, bytes.Count(data, []byte("\n")))
 	err := parseTSV(name, data, []string{"item", "ref", "kind", "example", "source"}, func(line int, c map[string]string) error {
 		switch {
 		case c["item"] == "":
@@ -83,7 +83,7 @@ func ParseKnowledge(name string, data []byte) ([]Example, error) {
 // ParseOutOfScope reads an out-of-scope bank file (see above) named name
 // for errors.
 func ParseOutOfScope(name string, data []byte) ([]Unlisted, error) {
-	var out []Unlisted
+	out := make([]Unlisted, 0, bytes.Count(data, []byte("\n")))
 	err := parseTSV(name, data, []string{"matter", "body", "example", "source"}, func(line int, c map[string]string) error {
 		switch {
 		case c["matter"] == "":
@@ -101,13 +101,15 @@ func ParseOutOfScope(name string, data []byte) ([]Unlisted, error) {
 
 // parseTSV reads a tab-separated file whose first non-comment line names
 // its columns (all of want, in any order). It calls row for each data line
-// with its cells by column name; a missing trailing cell is empty.
+// with its cells by column name (a map it reuses: row must not keep it); a
+// missing trailing cell is empty.
 func parseTSV(name string, data []byte, want []string, row func(line int, cells map[string]string) error) error {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	var errs []error
 	var cols []string
+	m := map[string]string{}
 	line := 0
 	for sc.Scan() {
 		line++
@@ -131,7 +133,7 @@ func parseTSV(name string, data []byte, want []string, row func(line int, cells 
 		if len(cells) > len(cols) {
 			errs = append(errs, fmt.Errorf("%s:%d: %d cells, the header has %d columns (a tab inside a cell?)", name, line, len(cells), len(cols)))
 		} else {
-			m := make(map[string]string, len(cols))
+			clear(m)
 			for i, c := range cells {
 				m[cols[i]] = strings.TrimSpace(c)
 			}
@@ -194,8 +196,14 @@ func (k *Knowledge) ForTownship(t *Township) Coverage {
 	if k == nil {
 		return c
 	}
+	keys := map[string]string{} // NameKey by name: many examples share one
 	for _, e := range k.Examples {
-		if ref, ok := byKey[NameKey(e.Item)]; ok {
+		key, ok := keys[e.Item]
+		if !ok {
+			key = NameKey(e.Item)
+			keys[e.Item] = key
+		}
+		if ref, ok := byKey[key]; ok {
 			c.Examples[ref] = append(c.Examples[ref], e.Text)
 		}
 	}

@@ -1,7 +1,6 @@
 package nlp
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -10,8 +9,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // A Cache keeps the analysis of an index's examples between starts
@@ -97,7 +98,7 @@ func (c DirCache) prune(keep string) {
 
 // exampleFormat is the version of the cached form of an example index;
 // changing what is stored changes it.
-const exampleFormat = 1
+const exampleFormat = 2
 
 // exampleKey is the cache key of the example index of texts (of documents
 // doc) analysed by a with the similarity floor floor.
@@ -114,68 +115,83 @@ func exampleKey(a *Analyzer, texts []string, doc []int32, floor float64) string 
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// The cached form of an exampleIndex is its tables, little-endian, each a
-// uint32 length and its elements (see writeSlice): the format, the
-// features' numbers and texts (words as one string with their ends,
-// bigrams as rune pairs), idf, the postings' starts, examples and weights,
-// the examples' lengths and maxDF. The examples' texts and documents are
-// the caller's.
+// The cached form of an exampleIndex is what its analysis found, the rest
+// (idf, weights, lengths) being computed from it as when it is built (see
+// weigh): the format, the numbers of examples and features, each word and
+// each bigram with its feature number, then each feature's postings — their
+// count, and for each the distance to the previous example and the term
+// frequency. Numbers are uvarints (encoding/binary). The examples' texts
+// and documents are the caller's.
 
-// writeSlice appends v to buf with its length.
-func writeSlice[T int32 | float32 | float64 | byte](buf *bytes.Buffer, v []T) {
-	binary.Write(buf, binary.LittleEndian, uint32(len(v)))
-	binary.Write(buf, binary.LittleEndian, v)
-}
-
-// readSlice reads a slice written by writeSlice.
-func readSlice[T int32 | float32 | float64 | byte](r *bytes.Reader) ([]T, error) {
-	var n uint32
-	if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
-		return nil, err
-	}
-	var zero T
-	if int64(n)*int64(binary.Size(zero)) > int64(r.Len()) {
-		return nil, io.ErrUnexpectedEOF
-	}
-	v := make([]T, n)
-	if err := binary.Read(r, binary.LittleEndian, v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
-// marshal returns the cached form of x.
-func (x *exampleIndex) marshal() []byte {
-	var words []byte
-	var wordEnds, wordIDs, bigramIDs, postEx []int32
-	var bigrams []rune
+// marshal returns the cached form of x, whose postings have the term
+// frequencies tfs.
+func (x *exampleIndex) marshal(tfs []uint8) []byte {
+	b := make([]byte, 0, 16+len(x.feats)*8+len(x.bigrams)*8+len(x.postings)*3)
+	put := func(v int) { b = binary.AppendUvarint(b, uint64(v)) }
+	put(exampleFormat)
+	put(len(x.text))
+	put(len(x.start) - 1)
+	put(len(x.feats))
 	for w, id := range x.feats {
-		words = append(words, w...)
-		wordEnds = append(wordEnds, int32(len(words)))
-		wordIDs = append(wordIDs, id)
+		put(len(w))
+		b = append(b, w...)
+		put(int(id))
 	}
-	for b, id := range x.bigrams {
-		bigrams = append(bigrams, b[0], b[1])
-		bigramIDs = append(bigramIDs, id)
+	put(len(x.bigrams))
+	for bg, id := range x.bigrams {
+		put(int(bg[0]))
+		put(int(bg[1]))
+		put(int(id))
 	}
-	postW := make([]float32, len(x.postings))
-	for i, p := range x.postings {
-		postEx = append(postEx, p.ex)
-		postW[i] = p.w
+	for id := range len(x.start) - 1 {
+		ps := x.postings[x.start[id]:x.start[id+1]]
+		put(len(ps))
+		prev := int32(0)
+		for i, p := range ps {
+			put(int(p.ex - prev))
+			prev = p.ex
+			b = append(b, tfs[int(x.start[id])+i])
+		}
 	}
-	var buf bytes.Buffer
-	writeSlice(&buf, []int32{exampleFormat, int32(x.maxDF)})
-	writeSlice(&buf, words)
-	writeSlice(&buf, wordEnds)
-	writeSlice(&buf, wordIDs)
-	writeSlice(&buf, bigrams)
-	writeSlice(&buf, bigramIDs)
-	writeSlice(&buf, x.idf)
-	writeSlice(&buf, x.start)
-	writeSlice(&buf, postEx)
-	writeSlice(&buf, postW)
-	writeSlice(&buf, x.norm)
-	return buf.Bytes()
+	return b
+}
+
+// decoder reads the cached form; its first error sticks.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+// num reads a uvarint no greater than limit.
+func (d *decoder) num(limit int) int {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	switch {
+	case n <= 0:
+		d.err = io.ErrUnexpectedEOF
+		return 0
+	case v > uint64(limit):
+		d.err = fmt.Errorf("%d out of range (at most %d)", v, limit)
+		return 0
+	}
+	d.b = d.b[n:]
+	return int(v)
+}
+
+// bytes reads n bytes.
+func (d *decoder) bytes(n int) []byte {
+	if d.err != nil {
+		return nil
+	}
+	if n > len(d.b) {
+		d.err = io.ErrUnexpectedEOF
+		return nil
+	}
+	v := d.b[:n]
+	d.b = d.b[n:]
+	return v
 }
 
 // verifySample is how many examples of a cached index are analysed anew
@@ -187,89 +203,73 @@ const verifySample = 16
 // sample of the examples, analysed anew, must have the features and the
 // lengths it records.
 func readExampleIndex(data []byte, a *Analyzer, texts []string, doc []int32, floor float64) (*exampleIndex, error) {
-	r := bytes.NewReader(data)
-	var err error
-	var head, wordEnds, wordIDs, bigramIDs, start, postEx []int32
-	var words []byte
-	var bigrams []rune
-	var idf, norm []float64
-	var postW []float32
-	read := func(f func() error) {
-		if err == nil {
-			err = f()
-		}
-	}
-	i32 := func(v *[]int32) func() error {
-		return func() (err error) { *v, err = readSlice[int32](r); return }
-	}
-	f64 := func(v *[]float64) func() error {
-		return func() (err error) { *v, err = readSlice[float64](r); return }
-	}
-	read(i32(&head))
-	if err == nil && (len(head) != 2 || head[0] != exampleFormat) {
+	d := &decoder{b: data}
+	if f := d.num(math.MaxInt32); d.err != nil || f != exampleFormat {
 		return nil, fmt.Errorf("not an example index of format %d", exampleFormat)
 	}
-	read(func() (err error) { words, err = readSlice[byte](r); return })
-	read(i32(&wordEnds))
-	read(i32(&wordIDs))
-	read(func() (err error) { bigrams, err = readSlice[rune](r); return })
-	read(i32(&bigramIDs))
-	read(f64(&idf))
-	read(i32(&start))
-	read(i32(&postEx))
-	read(func() (err error) { postW, err = readSlice[float32](r); return })
-	read(f64(&norm))
-	if err != nil {
-		return nil, fmt.Errorf("decode: %w", err)
+	if n := d.num(math.MaxInt32); n != len(texts) {
+		return nil, fmt.Errorf("%d examples, want %d", n, len(texts))
 	}
-	nf := len(idf)
-	switch {
-	case len(norm) != len(texts):
-		return nil, fmt.Errorf("%d examples, want %d", len(norm), len(texts))
-	case len(wordEnds) != len(wordIDs) || len(bigrams) != 2*len(bigramIDs) || len(wordIDs)+len(bigramIDs) != nf:
-		return nil, fmt.Errorf("features do not add up")
-	case len(start) != nf+1 || start[0] != 0 || int(start[nf]) != len(postEx) || len(postW) != len(postEx):
-		return nil, fmt.Errorf("postings do not add up")
-	}
-	for i := range nf {
-		if start[i] > start[i+1] {
-			return nil, fmt.Errorf("postings do not add up")
-		}
-	}
+	// Every feature and posting takes at least a byte: no count can exceed
+	// the data's length.
+	nf := d.num(len(data))
+	nw := d.num(nf)
 	x := &exampleIndex{
-		feats:    make(map[string]int32, len(wordIDs)),
-		bigrams:  make(map[[2]rune]int32, len(bigramIDs)),
-		idf:      idf,
-		start:    start,
-		postings: make([]expost, len(postEx)),
-		doc:      doc,
-		text:     texts,
-		norm:     norm,
-		maxDF:    int(head[1]),
-		floor:    floor,
-		a:        a,
+		feats: make(map[string]int32, nw),
+		doc:   doc,
+		text:  texts,
+		floor: floor,
+		a:     a,
+		start: make([]int32, nf+1),
 	}
-	all := string(words)
-	from := int32(0)
-	for i, end := range wordEnds {
-		if id := wordIDs[i]; id < 0 || int(id) >= nf || end < from || int(end) > len(all) {
-			return nil, fmt.Errorf("word %d out of range", i)
+	seen := make([]bool, nf)
+	feature := func() int32 {
+		id := d.num(nf - 1)
+		if d.err == nil && seen[id] {
+			d.err = fmt.Errorf("feature %d twice", id)
 		}
-		x.feats[all[from:end]] = wordIDs[i]
-		from = end
-	}
-	for i, id := range bigramIDs {
-		if id < 0 || int(id) >= nf {
-			return nil, fmt.Errorf("feature %d out of range", id)
+		if d.err == nil {
+			seen[id] = true
 		}
-		x.bigrams[[2]rune{bigrams[2*i], bigrams[2*i+1]}] = id
+		return int32(id)
 	}
-	for i, e := range postEx {
-		if e < 0 || int(e) >= len(texts) {
-			return nil, fmt.Errorf("example %d out of range", e)
+	for i := 0; i < nw && d.err == nil; i++ {
+		w := string(d.bytes(d.num(len(d.b))))
+		x.feats[w] = feature()
+	}
+	nb := d.num(nf)
+	x.bigrams = make(map[[2]rune]int32, nb)
+	for i := 0; i < nb && d.err == nil; i++ {
+		bg := [2]rune{rune(d.num(utf8.MaxRune)), rune(d.num(utf8.MaxRune))}
+		x.bigrams[bg] = feature()
+	}
+	if d.err == nil && len(x.feats)+len(x.bigrams) != nf {
+		d.err = fmt.Errorf("%d features, want %d", len(x.feats)+len(x.bigrams), nf)
+	}
+	x.postings = make([]expost, 0, len(d.b)/2)
+	var tfs []uint8
+	for id := 0; id < nf && d.err == nil; id++ {
+		n := d.num(len(d.b))
+		ex := 0
+		for i := 0; i < n && d.err == nil; i++ {
+			ex += d.num(len(texts) - 1 - ex)
+			if i > 0 && ex == int(x.postings[len(x.postings)-1].ex) {
+				d.err = fmt.Errorf("feature %d: example %d twice", id, ex)
+			}
+			x.postings = append(x.postings, expost{ex: int32(ex)})
+			tfs = append(tfs, d.bytes(1)...)
 		}
-		x.postings[i] = expost{e, postW[i]}
+		x.start[id+1] = int32(len(x.postings))
 	}
+	switch {
+	case d.err != nil:
+		return nil, fmt.Errorf("decode: %w", d.err)
+	case len(d.b) != 0:
+		return nil, fmt.Errorf("decode: %d bytes too many", len(d.b))
+	case len(tfs) != len(x.postings) || slices.Contains(tfs, 0):
+		return nil, fmt.Errorf("decode: bad term frequencies")
+	}
+	x.weigh(tfs)
 	step := max(1, len(texts)/verifySample)
 	for e := 0; e < len(texts); e += step {
 		if err := x.verify(e); err != nil {

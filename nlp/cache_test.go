@@ -76,15 +76,19 @@ func TestExampleCacheUnusable(t *testing.T) {
 	a := mustAnalyzer(t, "")
 	texts, doc := exampleTexts(bankDocs)
 	key := exampleKey(a, texts, doc, DefaultParams().ExampleFloor)
-	other := buildExampleIndex(mustAnalyzer(t, "", "揭不开锅"), texts, doc, DefaultParams().ExampleFloor)
+	other, tfs := buildExampleIndex(mustAnalyzer(t, "", "揭不开锅"), texts, doc, DefaultParams().ExampleFloor)
 	built := NewIndex(a, bankFields, bankDocs, Params{})
+	ours, ourTFs := buildExampleIndex(a, texts, doc, DefaultParams().ExampleFloor)
+	good := ours.marshal(ourTFs)
 	for _, c := range []struct {
 		name, why string
 		data      []byte
 	}{
-		{"garbage", "decode", []byte("not a cached index")},
-		{"empty", "decode", nil},
-		{"analysed otherwise", "is analysed differently now", other.marshal()},
+		{"garbage", "not an example index", []byte("not a cached index")},
+		{"empty", "not an example index", nil},
+		{"truncated", "decode", good[:len(good)/2]},
+		{"too long", "bytes too many", append(slices.Clone(good), 1)},
+		{"analysed otherwise", "is analysed differently now", other.marshal(tfs)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cache := DirCache{Dir: t.TempDir()}
@@ -148,4 +152,56 @@ func TestDirCachePrune(t *testing.T) {
 	if _, err := c.Load("old"); !os.IsNotExist(err) {
 		t.Errorf("Load of a removed entry: %v, want not exist", err)
 	}
+}
+
+// An index read from its cached form is the index built: every table.
+func TestExampleCacheRoundTrip(t *testing.T) {
+	docs, a := mustFixture(t)
+	docs = slices.Clone(docs)
+	for i := range docs {
+		docs[i].Examples = append(slices.Clone(bankDocs[i%len(bankDocs)].Examples), docs[i].Fields["name"])
+	}
+	texts, doc := exampleTexts(docs)
+	built, tfs := buildExampleIndex(a, texts, doc, 0.05)
+	got, err := readExampleIndex(built.marshal(tfs), a, texts, doc, 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want any
+	}{
+		{"feats", got.feats, built.feats},
+		{"bigrams", got.bigrams, built.bigrams},
+		{"idf", got.idf, built.idf},
+		{"start", got.start, built.start},
+		{"postings", got.postings, built.postings},
+		{"norm", got.norm, built.norm},
+		{"maxDF", got.maxDF, built.maxDF},
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s differs", c.name)
+		}
+	}
+}
+
+// No cached form, however damaged, makes reading panic; one that is read
+// searches without panicking.
+func FuzzReadExampleIndex(f *testing.F) {
+	a := mustAnalyzer(f, "")
+	texts, doc := exampleTexts(bankDocs)
+	x, tfs := buildExampleIndex(a, texts, doc, 0.05)
+	good := x.marshal(tfs)
+	f.Add(good)
+	f.Add(good[:len(good)/3])
+	f.Add([]byte{exampleFormat, 9, 200})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		x, err := readExampleIndex(data, a, texts, doc, 0.05)
+		if err != nil {
+			return
+		}
+		s := x.getScratch(len(bankDocs))
+		x.search(QueryKey("邻居家的狗把我娃咬了"), s)
+		x.putScratch(s)
+	})
 }

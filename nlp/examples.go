@@ -200,7 +200,8 @@ func newExampleIndex(a *Analyzer, docs []Doc, floor float64, cache Cache) (x *ex
 		return nil, ""
 	}
 	if cache == nil {
-		return buildExampleIndex(a, texts, doc, floor), "built"
+		x, _ = buildExampleIndex(a, texts, doc, floor)
+		return x, "built"
 	}
 	key := exampleKey(a, texts, doc, floor)
 	data, err := cache.Load(key)
@@ -214,15 +215,16 @@ func newExampleIndex(a *Analyzer, docs []Doc, floor float64, cache Cache) (x *ex
 	} else {
 		status = "built (cache: " + err.Error() + ")"
 	}
-	x = buildExampleIndex(a, texts, doc, floor)
-	if err := cache.Store(key, x.marshal()); err != nil {
+	x, tfs := buildExampleIndex(a, texts, doc, floor)
+	if err := cache.Store(key, x.marshal(tfs)); err != nil {
 		status = "built (cache: " + err.Error() + ")"
 	}
 	return x, status
 }
 
-// buildExampleIndex analyses texts, the examples, of documents doc.
-func buildExampleIndex(a *Analyzer, texts []string, doc []int32, floor float64) *exampleIndex {
+// buildExampleIndex analyses texts, the examples, of documents doc. It
+// returns the postings' term frequencies too (see weigh).
+func buildExampleIndex(a *Analyzer, texts []string, doc []int32, floor float64) (*exampleIndex, []uint8) {
 	x := &exampleIndex{
 		feats:   map[string]int32{},
 		doc:     doc,
@@ -240,7 +242,7 @@ func buildExampleIndex(a *Analyzer, texts []string, doc []int32, floor float64) 
 	feats := make([]exFeatures, len(texts))
 	parallel(len(texts), func(i int) { feats[i] = a.exampleFeatures(texts[i]) })
 	all := make([][]tf, len(texts))
-	var df []int
+	var df []int32
 	counts := map[int32]float64{}
 	for i, fs := range feats {
 		clear(counts)
@@ -260,30 +262,54 @@ func buildExampleIndex(a *Analyzer, texts []string, doc []int32, floor float64) 
 		slices.SortFunc(v, func(p, q tf) int { return int(p.id - q.id) })
 		all[i] = v
 	}
-	ne := float64(len(all))
-	x.maxDF = max(20, int(maxExampleDF*ne))
-	x.idf = make([]float64, len(df))
-	for id, c := range df {
-		x.idf[id] = math.Log(1 + ne/float64(c))
-	}
 	x.start = make([]int32, len(df)+1)
 	for id, c := range df {
-		x.start[id+1] = x.start[id] + int32(c)
+		x.start[id+1] = x.start[id] + c
 	}
 	x.postings = make([]expost, x.start[len(df)])
+	tfs := make([]uint8, len(x.postings))
 	next := slices.Clone(x.start[:len(df)])
-	x.norm = make([]float64, len(all))
 	for ei, v := range all {
-		sum := 0.0
 		for _, t := range v {
-			w := x.idf[t.id] * (1 + math.Log(t.n))
-			sum += w * w
-			x.postings[next[t.id]] = expost{int32(ei), float32(w)}
+			x.postings[next[t.id]].ex = int32(ei)
+			tfs[next[t.id]] = uint8(min(t.n, maxTF))
 			next[t.id]++
 		}
-		x.norm[ei] = math.Sqrt(sum)
 	}
-	return x
+	x.weigh(tfs)
+	return x, tfs
+}
+
+// maxTF is the most times a feature counts in one example.
+const maxTF = 255
+
+// weigh computes what follows from the postings' examples and term
+// frequencies tfs (in the order of x.postings): the features' idf, the
+// postings' weights, the examples' lengths and maxDF.
+func (x *exampleIndex) weigh(tfs []uint8) {
+	ne := float64(len(x.text))
+	x.maxDF = max(20, int(maxExampleDF*ne))
+	nf := len(x.start) - 1
+	x.idf = make([]float64, nf)
+	var ln [maxTF + 1]float64
+	for i := 1; i <= maxTF; i++ {
+		ln[i] = math.Log(float64(i))
+	}
+	sums := make([]float64, len(x.text))
+	for id := range nf {
+		from, to := x.start[id], x.start[id+1]
+		idf := math.Log(1 + ne/float64(to-from))
+		x.idf[id] = idf
+		for i := from; i < to; i++ {
+			w := idf * (1 + ln[tfs[i]])
+			sums[x.postings[i].ex] += w * w
+			x.postings[i].w = float32(w)
+		}
+	}
+	x.norm = sums
+	for e, v := range sums {
+		x.norm[e] = math.Sqrt(v)
+	}
 }
 
 func (x *exampleIndex) getScratch(ndocs int) *exScratch {
