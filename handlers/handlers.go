@@ -46,6 +46,10 @@ type Options struct {
 	// WeChatCache holds the access token; share one (Redis) between
 	// instances. Default: an in-memory cache safe for concurrent use.
 	WeChatCache cache.Cache
+	// Menu is the account's custom menu (created by CreateMenu): a CLICK
+	// on one of its buttons gets the button's reply or the answer to its
+	// question.
+	Menu []MenuButton
 
 	// WeCom intelligent bot (企业微信智能机器人). On when WeComToken is set;
 	// WeComAESKey is then required.

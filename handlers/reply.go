@@ -121,7 +121,7 @@ func (s *server) answer(ctx context.Context, q bot.Question) (*bot.Answer, error
 	case r := <-done:
 		if r.err == nil {
 			s.m.observe(q.Channel, r.a.Decision, time.Since(start))
-			s.log.Debug("answered", "channel", q.Channel, "text", q.Text, "decision", r.a.Decision,
+			s.log.Debug("answered", "channel", q.Channel, "text", bot.Mask(q.Text), "decision", r.a.Decision,
 				"refs", r.a.Refs(), "latency", time.Since(start))
 		}
 		return r.a, r.err

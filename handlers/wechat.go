@@ -40,6 +40,8 @@ type wechatChannel struct {
 	oa    *officialaccount.OfficialAccount
 	token string
 	safe  bool // an EncodingAESKey is configured: compatible and safe modes work
+	// clicks are the menu's clicked buttons by key (Options.Menu).
+	clicks map[string]MenuButton
 }
 
 func newWeChat(s *server) (*wechatChannel, error) {
@@ -55,12 +57,21 @@ func newWeChat(s *server) (*wechatChannel, error) {
 			return nil, errors.New("handlers: wechat: EncodingAESKey set without AppID")
 		}
 	}
+	if err := ValidateMenu(o.Menu); err != nil {
+		return nil, fmt.Errorf("handlers: menu: %w", err)
+	}
+	return &wechatChannel{s: s, oa: newOfficialAccount(o), token: o.Token, safe: o.EncodingAESKey != "",
+		clicks: menuClicks(o.Menu)}, nil
+}
+
+// newOfficialAccount builds silenceper's official account of o.
+func newOfficialAccount(o Options) *officialaccount.OfficialAccount {
 	tame()
 	c := o.WeChatCache
 	if c == nil {
 		c = newMemoryCache()
 	}
-	oa := officialaccount.NewOfficialAccount(&offconfig.Config{
+	return officialaccount.NewOfficialAccount(&offconfig.Config{
 		AppID:          o.AppID,
 		AppSecret:      o.AppSecret,
 		Token:          o.Token,
@@ -70,7 +81,6 @@ func newWeChat(s *server) (*wechatChannel, error) {
 		// replica holds (error 40001 when replicas fight over it).
 		UseStableAK: true,
 	})
-	return &wechatChannel{s: s, oa: oa, token: o.Token, safe: o.EncodingAESKey != ""}, nil
 }
 
 // serve handles GET (the URL check) and POST (a message) on the WeChat
@@ -200,12 +210,31 @@ func (w *wechatChannel) produce(ctx context.Context, m *message.MixMessage) repl
 		q.Text = m.Recognition
 		return w.s.ask(ctx, q, replyText)
 	case message.MsgTypeEvent:
-		if m.Event == message.EventSubscribe {
+		switch m.Event {
+		case message.EventSubscribe:
 			return reply{Kind: replyText, Text: w.s.o.Bot.Welcome(wechatFormat)}
+		case message.EventClick:
+			return w.click(ctx, q, m.EventKey)
 		}
-		return reply{} // unsubscribe, SCAN, CLICK, VIEW, ...: "success"
+		return reply{} // unsubscribe, SCAN, VIEW, ...: "success"
 	}
 	return reply{Kind: replyText, Text: pleaseType} // image, location, link, video, shortvideo, file
+}
+
+// click answers a click on a menu button: its reply, or the bot's answer
+// to its question. A key the menu does not have (a menu created by an
+// older configuration) gets the welcome, which tells how to ask.
+func (w *wechatChannel) click(ctx context.Context, q bot.Question, key string) reply {
+	b, ok := w.clicks[key]
+	switch {
+	case !ok:
+		w.s.log.Warn("menu click with an unknown key", "key", key)
+		return reply{Kind: replyText, Text: w.s.o.Bot.Welcome(wechatFormat)}
+	case b.Reply != "":
+		return reply{Kind: replyText, Text: b.Reply}
+	}
+	q.Text = b.Ask
+	return w.s.ask(ctx, q, replyText)
 }
 
 // wechat returns the silenceper reply for r, nil for no reply.

@@ -142,7 +142,7 @@ func TestWeChatMessages(t *testing.T) {
 		{"voice with blank recognition", wechatVoice("oCarol", 3003, "  "), pleaseVoice, false},
 		{"subscribe", wechatEvent("oDave", "subscribe", 1409735701), welcome, false},
 		{"unsubscribe", wechatEvent("oDave", "unsubscribe", 1409735702), "success", false},
-		{"menu click", wechatEvent("oDave", "CLICK", 1409735703), "success", false},
+		{"menu click without a menu", wechatEvent("oDave", "CLICK", 1409735703), welcome, false},
 		{"image", wechatOther("oErin", "image", 3004), pleaseType, false},
 		{"location", wechatOther("oErin", "location", 3005), pleaseType, false},
 		{"link", wechatOther("oErin", "link", 3006), pleaseType, false},

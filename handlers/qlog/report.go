@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"dutybot/bot"
 )
 
 // Report is what staff read to improve the bot: how many questions came in,
@@ -153,6 +155,7 @@ func (s *Store) Report(ctx context.Context, opts ReportOptions) (*Report, error)
 			rows.Close()
 			return nil, fmt.Errorf("unanswered: %w", err)
 		}
+		tc.Text = bot.Mask(tc.Text) // rows logged before the bot masked questions
 		texts = append(texts, tc)
 	}
 	if err := closeRows(rows); err != nil {
@@ -200,6 +203,7 @@ func (s *Store) notUseful(ctx context.Context, from, to int64) ([]NotUseful, err
 			out = append(out, n)
 		}
 		n.Count++
+		question = bot.Mask(question)
 		if question != "" && len(n.Questions) < 5 && !contains(n.Questions, question) {
 			n.Questions = append(n.Questions, question)
 		}
