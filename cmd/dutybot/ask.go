@@ -25,8 +25,14 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 }
 
 // loadBot builds a bot over the documents named by DUTYBOT_DOCUMENTS and
-// DUTYBOT_SYNONYMS, or the embedded defaults.
+// DUTYBOT_SYNONYMS, or the embedded defaults, with the contacts of the
+// configuration ($DUTYBOT_CONFIG, DUTYBOT_CONTACTS), as the server answers.
 func loadBot(opts bot.Options) (*bot.Bot, error) {
+	cfg, err := LoadConfig("", os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	opts.Contacts = cfg.Contacts.Bot()
 	var docs []string
 	if d := os.Getenv("DUTYBOT_DOCUMENTS"); d != "" {
 		for _, p := range strings.Split(d, ",") {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"dutybot/cmd/dutybot/app"
+	"dutybot/handlers"
 	"dutybot/nlp"
 
 	"encoding/base64"
@@ -32,7 +33,7 @@ type Config struct {
 	RateLimit  int    `yaml:"rate_limit"`  // DUTYBOT_RATE_LIMIT: questions per user per minute, 0 = no limit
 	// RetentionDays is how long the question log keeps questions and
 	// feedback (DUTYBOT_RETENTION_DAYS); older rows are deleted once a
-	// day. 0 keeps everything.
+	// day. Default 180; 0 keeps everything.
 	RetentionDays int `yaml:"retention_days"`
 
 	Log LogConfig `yaml:"log"`
@@ -51,6 +52,15 @@ type Config struct {
 
 	WeChat   WeChatConfig   `yaml:"wechat"`
 	WeComBot WeComBotConfig `yaml:"wecom_bot"`
+
+	// Contacts are the places and numbers answers name (contacts.go);
+	// DUTYBOT_CONTACTS names a YAML file of the same keys, which replaces
+	// them.
+	Contacts ContactsConfig `yaml:"contacts"`
+	// Menu is the official account's custom menu: `dutybot menu` creates
+	// it, and the server answers its clicks. DUTYBOT_MENU names a YAML
+	// file holding a menu: list, which replaces it.
+	Menu []handlers.MenuButton `yaml:"menu"`
 
 	// Redis and Postgres, when set, let several replicas share state: the
 	// sessions, retry dedupe, rate limits and WeChat access token in Redis,
@@ -98,12 +108,13 @@ type URLConfig struct {
 // DefaultConfig returns the configuration used when nothing is set.
 func DefaultConfig() Config {
 	return Config{
-		Addr:      ":8080",
-		Data:      "./data",
-		RateLimit: 20,
-		Log:       LogConfig{Format: "text", Level: "info"},
-		WeChat:    WeChatConfig{Path: "/wechat"},
-		WeComBot:  WeComBotConfig{Path: "/wecom/bot"},
+		Addr:          ":8080",
+		Data:          "./data",
+		RateLimit:     20,
+		RetentionDays: 180,
+		Log:           LogConfig{Format: "text", Level: "info"},
+		WeChat:        WeChatConfig{Path: "/wechat"},
+		WeComBot:      WeComBotConfig{Path: "/wecom/bot"},
 	}
 }
 
@@ -212,6 +223,14 @@ var envSettings = []envSetting{
 	{"DUTYBOT_WECOM_BOT_AESKEY", "wecom_bot.encoding_aes_key", envString(func(c *Config) *string { return &c.WeComBot.EncodingAESKey })},
 	{"DUTYBOT_WECOM_BOT_PATH", "wecom_bot.path", envString(func(c *Config) *string { return &c.WeComBot.Path })},
 	{"DUTYBOT_REDIS_URL", "redis.url", envString(func(c *Config) *string { return &c.Redis.URL })},
+	{"DUTYBOT_CONTACTS", "contacts", func(c *Config, v string) (err error) {
+		c.Contacts, err = readContactsFile(v)
+		return err
+	}},
+	{"DUTYBOT_MENU", "menu", func(c *Config, v string) (err error) {
+		c.Menu, err = readMenuFile(v)
+		return err
+	}},
 	{"DUTYBOT_POSTGRES_URL", "postgres.url", envString(func(c *Config) *string { return &c.Postgres.URL })},
 }
 
@@ -356,6 +375,14 @@ func (c Config) Validate() error {
 		bad("wecom_bot.path", b.Path, "must differ from wechat.path")
 	}
 
+	c.Contacts.validate(bad)
+	var menuErr *handlers.MenuError
+	for _, err := range unjoin(handlers.ValidateMenu(c.Menu)) {
+		if errors.As(err, &menuErr) {
+			bad("menu"+menuErr.Field, menuErr.Value, "%v", menuErr.Err)
+		}
+	}
+
 	if u := c.Redis.URL; u != "" {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "redis" && p.Scheme != "rediss") || p.Host == "" {
 			secret("redis.url", "must be a redis:// or rediss:// URL with a host")
@@ -367,6 +394,18 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// unjoin returns the errors that errors.Join joined (err itself when it
+// joined none).
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // reservedPaths are served by dutybot itself; a channel path must not

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"dutybot/handlers"
 )
 
 // Test credentials: the EncodingAESKey of the official WXBizMsgCrypt samples.
@@ -27,7 +29,7 @@ func TestDefaultConfigIsValid(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatalf("DefaultConfig().Validate() = %v", err)
 	}
-	if c.Addr != ":8080" || c.Data != "./data" || c.RateLimit != 20 || c.DBPath() != filepath.Join("data", "dutybot.db") {
+	if c.Addr != ":8080" || c.Data != "./data" || c.RateLimit != 20 || c.RetentionDays != 180 || c.DBPath() != filepath.Join("data", "dutybot.db") {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.WeChat.Enabled() || c.WeComBot.Enabled() || c.AdminToken != "" {
@@ -143,7 +145,13 @@ func TestReadConfigFile(t *testing.T) {
 func TestApplyEnv(t *testing.T) {
 	c := DefaultConfig()
 	c.Documents = []string{"from-file.txt"}
+	dir := t.TempDir()
+	contacts, menu := filepath.Join(dir, "contacts.yaml"), filepath.Join(dir, "menu.yaml")
+	os.WriteFile(contacts, []byte("hotlines: {government: '0999-12345'}\n"), 0o600)
+	os.WriteFile(menu, []byte("menu:\n  - {name: 帮助, ask: 帮助}\n"), 0o600)
 	env := map[string]string{
+		"DUTYBOT_CONTACTS":         contacts,
+		"DUTYBOT_MENU":             menu,
 		"DUTYBOT_ADDR":             "127.0.0.1:7000",
 		"DUTYBOT_DATA":             "/srv/data",
 		"DUTYBOT_ADMIN_TOKEN":      "abcdefghijklmnopq",
@@ -178,6 +186,8 @@ func TestApplyEnv(t *testing.T) {
 		WeComBot: WeComBotConfig{Token: "QDG6eK", EncodingAESKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", Path: "/wk"},
 		Redis:    URLConfig{URL: "redis://localhost:6379/1"},
 		Postgres: URLConfig{URL: "postgres://localhost/dutybot"},
+		Contacts: ContactsConfig{Hotlines: HotlinesConfig{Government: "0999-12345"}},
+		Menu:     []handlers.MenuButton{{Name: "帮助", Ask: "帮助"}},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("ApplyEnv =\n%+v\nwant\n%+v", c, want)

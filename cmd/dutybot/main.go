@@ -9,6 +9,7 @@
 //	dutybot eval [-json] [-township NAME] FILE.tsv
 //	dutybot export [-township NAME] [FILE…]
 //	dutybot report [-json] [-since 7d] [-db PATH]
+//	dutybot menu [-config FILE] [-print]
 //	dutybot version
 //
 // With no configuration it serves the embedded list of 伊宁市喀尔墩乡 on :8080.
@@ -44,6 +45,7 @@ commands:
   eval     measure answer quality: dutybot eval [-json] [-township NAME] FILE.tsv
   export   print the parsed items as JSON: dutybot export [-township NAME] [FILE…]
   report   what people asked: dutybot report [-json] [-since 7d] [-db PATH]
+  menu     create the official account's menu: dutybot menu [-config FILE] [-print]
   version  print the version, Go version and platform
 `
 
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runExport(args, stdout, stderr)
 	case "report":
 		return runReport(args, stdout, stderr)
+	case "menu":
+		return runMenu(ctx, args, stdout, stderr)
 	case "version":
 		if len(args) > 0 {
 			fmt.Fprintf(stderr, "dutybot version: takes no arguments, got %q\n", args)

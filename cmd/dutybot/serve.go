@@ -239,13 +239,16 @@ func (m *Main) Run(ctx context.Context) error {
 		Names:  m.names.name,
 	})
 
-	opts := bot.Options{Recorder: m.Log, Sessions: shared.Sessions, Limiter: shared.Limiter}
+	opts := bot.Options{Recorder: m.Log, Sessions: shared.Sessions, Limiter: shared.Limiter, Contacts: cfg.Contacts.Bot()}
 	if cfg.RateLimit > 0 && opts.Limiter == nil {
 		opts.Limiter = bot.NewMemoryLimiter(cfg.RateLimit)
 	}
 	b, cat, err := app.NewBotSources(opts, cfg.Sources())
 	if err != nil {
 		return fmt.Errorf("load documents: %w", err)
+	}
+	if err := cfg.Contacts.checkAgainst(b.Library()); err != nil {
+		return fmt.Errorf("invalid configuration:\n%w", err)
 	}
 	// Loading made much garbage (segmenting the lists and the knowledge
 	// bank) that the server's steady state does not need: it is returned to
@@ -279,6 +282,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Metrics:        m.Metrics,
 		Dedupe:         shared.Dedupe,
 		WeChatCache:    shared.WeChatCache,
+		Menu:           cfg.Menu,
 		Ready:          m.ready,
 		Admin:          handlers.Admin{Token: cfg.AdminToken, Report: m.report, Reload: m.Reload},
 		Extra:          func(e *gin.Engine) { web.Register(e) }, // the staff console at /
@@ -436,6 +440,9 @@ func (m *Main) Reload() error {
 	n := 0
 	for _, t := range lib.Townships {
 		n += len(t.Items)
+	}
+	if err := m.Config.Contacts.checkAgainst(lib); err != nil {
+		m.Logger.Warn("the contacts do not fit the reloaded documents", "err", err)
 	}
 	m.Logger.Info("reloaded", "townships", len(lib.Townships), "items", n)
 	return nil
