@@ -35,7 +35,7 @@ func (s *server) adminRoutes(e *gin.Engine) {
 	if s.o.Admin.Token == "" {
 		return
 	}
-	g := e.Group("/api/admin", s.adminAuth)
+	g := e.Group("/api/admin", s.adminAuth, adminDeadline)
 	g.GET("/report", s.route("admin", s.adminReport)...)
 	g.POST("/reload", s.route("admin", s.adminReload)...)
 	// Go's profiler, for an operator chasing a slow or growing server.
@@ -54,6 +54,14 @@ func (s *server) adminRoutes(e *gin.Engine) {
 		}
 		return nil
 	})...)
+}
+
+// adminDeadline gives an admin request more time to write its answer than
+// the server's WriteTimeout allows a citizen's: a reload under load, a
+// report over months or a CPU profile take longer.
+func adminDeadline(c *gin.Context) {
+	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(5 * time.Minute))
+	c.Next()
 }
 
 // adminAuth checks Authorization: Bearer <token> in constant time.
