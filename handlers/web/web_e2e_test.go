@@ -103,6 +103,23 @@ func testTownships(t *testing.T, p *page, srv *server) {
 	if !strings.Contains(names, second.Items[0].Name) {
 		p.fail("list after choosing %s lacks %q:\n%s", second.Name, second.Items[0].Name, names)
 	}
+	// The link that asks again carries the township; opened afresh (the
+	// selector's choice forgotten), it asks that township.
+	p.do(chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("q")))
+	p.waitText("the selector", `document.getElementById('town-select')?.value`)
+	p.do(chromedp.SendKeys(chromedp.ID("q"), q+"\n"))
+	share := p.waitText("the share link", `document.querySelector('a[title="打开即提问的链接"]')?.getAttribute('href')`)
+	if want := "?q=" + url.QueryEscape(q) + "&t=" + url.QueryEscape(second.Name); share != want {
+		p.fail("share link %q, want %q", share, want)
+	}
+	p.eval(`localStorage.clear(), sessionStorage.clear(), ''`)
+	p.do(chromedp.Navigate(srv.URL + "/" + share))
+	if got := p.waitText("the linked question's answer", lastBotBubble); !strings.Contains(got, "城镇老旧小区改造") || !strings.Contains(got, second.Name) {
+		p.fail("the link %s answered %q, want %s's item", share, got, second.Name)
+	}
+	if sel := p.waitText("the selector", `document.getElementById('town-select')?.value`); sel != second.Name {
+		p.fail("after the link the selector shows %q, want %s", sel, second.Name)
+	}
 	p.shot("townships")
 }
 

@@ -108,6 +108,9 @@
     itemCache: {},  // ref -> full item
     kind: 'basic',
     category: '',
+    several: false, // several townships are served
+    // the township of a /?q=QUESTION&t=TOWNSHIP link, until the selector takes it
+    linked: new URLSearchParams(location.search).get('t') || '',
   };
 
   function userID() {
@@ -158,7 +161,7 @@
 
   async function askOnce(text, row) {
     const body = { question: text, user: userID(), explain: true };
-    if (state.township) body.township = state.township;
+    if (state.township || state.linked) body.township = state.township || state.linked;
     try {
       const a = await api('api/ask', { method: 'POST', body });
       if (a && a.township && !state.township) state.township = a.township;
@@ -214,7 +217,9 @@
     const refs = list(a.refs);
     const d = a.decision || '';
     // A link that asks again makes sense for a question, not for a pick or 详情.
-    const share = list(a.candidates).length || d === 'none' ? '?q=' + encodeURIComponent(question) : '';
+    // With several townships it names the one that answered.
+    const town = a.township && (state.several || state.linked) ? '&t=' + encodeURIComponent(a.township) : '';
+    const share = list(a.candidates).length || d === 'none' ? '?q=' + encodeURIComponent(question) + town : '';
     const view = [
       h('div', { class: 'facts' },
         h('span', null, '判断：', h('span', { class: 'badge ' + d, 'data-decision': d }, (DECISIONS[d] || d) + (d ? ' · ' + d : ''))),
@@ -336,7 +341,9 @@
   // (questions and lists) to another; the choice is kept for the session.
   function townshipPicker(names) {
     if (names.length < 2 || $('#town-select')) return;
-    const saved = load('dutybot.township');
+    state.several = true;
+    const saved = names.includes(state.linked) ? state.linked : load('dutybot.township');
+    if (saved === state.linked) save('dutybot.township', saved);
     if (saved && names.includes(saved)) state.township = saved;
     if (!names.includes(state.township)) state.township = names[0];
     const sel = h('select', { id: 'town-select', class: 'town', 'aria-label': '乡镇（街道）', onchange: () => {
@@ -669,7 +676,8 @@
   route();
   // Learn the township's name for the header, quietly.
   loadItems().catch(() => {});
-  // /?q=QUESTION opens the page with that question asked.
+  // /?q=QUESTION opens the page with that question asked (of the township
+  // &t= names, when several are served).
   const q0 = new URLSearchParams(location.search).get('q');
   if (q0 && q0.trim()) {
     if (location.hash && !location.hash.startsWith('#/ask')) location.hash = '#/ask';
