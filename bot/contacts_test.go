@@ -106,13 +106,7 @@ func TestContactsShown(t *testing.T) {
 			o.Contacts = testContacts()
 		}
 		b := newTestBot(t, tableRanker{}, o)
-		ask := func(text string) *Answer {
-			a, err := b.Answer(context.Background(), Question{Channel: WeChat, User: "u", Text: text})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return a
-		}
+		ask := asker(t, b, "u")
 		help := ask("帮助").Text
 		for _, msg := range []string{"转人工", "人工客服", "人工", "我要找人工", "打电话", "你们电话多少？", "联系方式", "便民服务中心在哪", "村委会电话是多少"} {
 			a := ask(msg)

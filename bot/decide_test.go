@@ -71,14 +71,7 @@ func TestVisitAnotherTownship(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ask := func(text string) *Answer {
-		t.Helper()
-		a, err := b.Answer(context.Background(), Question{Channel: WeChat, User: "u", Text: text})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
+	ask := asker(t, b, "u")
 	if a := ask("平江街道低保"); a.Township.Name != "平江街道" || a.Decision != DecideChoice {
 		t.Fatalf("question naming 平江街道: %s %s", a.Township.Name, a.Decision)
 	}
@@ -99,14 +92,7 @@ func TestVisitAnotherTownship(t *testing.T) {
 // 分类 is a numbered list; its number opens the category.
 func TestCategoriesByNumber(t *testing.T) {
 	b := newTestBot(t, tableRanker{}, Options{})
-	ask := func(text string) *Answer {
-		t.Helper()
-		a, err := b.Answer(context.Background(), Question{Channel: WeChat, User: "u", Text: text})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
+	ask := asker(t, b, "u")
 	a := ask("分类")
 	if !strings.Contains(a.Text, "1. 民生服务（4项）") || !strings.Contains(a.Text, "2. 乡村振兴（1项）") {
 		t.Fatalf("分类:\n%s", a.Text)
@@ -120,5 +106,17 @@ func TestCategoriesByNumber(t *testing.T) {
 	}
 	if a = ask("C1"); a.Decision != DecideAnswer || a.Items[0].Ref != "C1" {
 		t.Errorf("a ref after 分类: %s %v", a.Decision, a.Refs())
+	}
+}
+
+// asker returns a function that asks b a question as user, on WeChat.
+func asker(t *testing.T, b *Bot, user string) func(text string) *Answer {
+	return func(text string) *Answer {
+		t.Helper()
+		a, err := b.Answer(context.Background(), Question{Channel: WeChat, User: user, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
 	}
 }

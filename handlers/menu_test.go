@@ -1,17 +1,12 @@
 package handlers
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/silenceper/wechat/v2/util"
+	"dutybot/handlers/wechattest"
 )
 
 // testMenu is a menu as staff would configure it.
@@ -128,60 +123,21 @@ func btoi(b bool) int {
 	return 0
 }
 
-// CreateMenu goes through silenceper's menu API. silenceper's API
-// addresses are constants, but it rewrites every request's address
-// through util.SetURIModifier: the test points them at a local server
-// standing in for api.weixin.qq.com, which checks the token request and
-// the menu it is sent, and answers as WeChat does.
+// CreateMenu goes through silenceper's menu API, to a local server
+// standing in for api.weixin.qq.com (wechattest), which checks the token
+// request and takes the menu as WeChat does.
 func TestCreateMenu(t *testing.T) {
-	var (
-		mu       sync.Mutex
-		calls    []string
-		menuBody []byte
-		errcode  = 0
-	)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		defer mu.Unlock()
-		calls = append(calls, r.Method+" "+r.URL.Path)
-		switch r.URL.Path {
-		case "/cgi-bin/stable_token":
-			var req map[string]any
-			if err := json.Unmarshal(body, &req); err != nil || req["appid"] != testAppID || req["secret"] != "the-secret" || req["grant_type"] != "client_credential" {
-				fmt.Fprint(w, `{"errcode":40013,"errmsg":"invalid appid"}`)
-				return
-			}
-			fmt.Fprint(w, `{"access_token":"TOKEN-1","expires_in":7200}`)
-		case "/cgi-bin/menu/create":
-			if r.URL.Query().Get("access_token") != "TOKEN-1" {
-				fmt.Fprint(w, `{"errcode":40001,"errmsg":"invalid credential"}`)
-				return
-			}
-			menuBody = body
-			if errcode != 0 {
-				fmt.Fprintf(w, `{"errcode":%d,"errmsg":"invalid button name size"}`, errcode)
-				return
-			}
-			fmt.Fprint(w, `{"errcode":0,"errmsg":"ok"}`)
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	defer api.Close()
-	util.SetURIModifier(func(uri string) string { return strings.Replace(uri, "https://api.weixin.qq.com", api.URL, 1) })
-	defer util.SetURIModifier(nil)
-
+	api := wechattest.Start(t, testAppID, "the-secret")
 	o := Options{AppID: testAppID, AppSecret: "the-secret"}
 	if err := CreateMenu(o, testMenu()); err != nil {
 		t.Fatalf("CreateMenu: %v", err)
 	}
 	want, _ := MenuJSON(testMenu())
-	if strings.Join(calls, ",") != "POST /cgi-bin/stable_token,POST /cgi-bin/menu/create" || string(menuBody) != string(want) {
-		t.Errorf("calls %v, menu sent %s; want the token, then menu/create with %s", calls, menuBody, want)
+	if calls := api.Calls(); strings.Join(calls, ",") != "POST /cgi-bin/stable_token,POST /cgi-bin/menu/create" || api.Menu() != string(want) {
+		t.Errorf("calls %v, menu sent %s; want the token, then menu/create with %s", calls, api.Menu(), want)
 	}
 
-	errcode = 40018
+	api.RefuseMenus(40018, "invalid button name size")
 	err := CreateMenu(Options{AppID: testAppID, AppSecret: "the-secret"}, testMenu())
 	if err == nil || !strings.Contains(err.Error(), "40018") {
 		t.Errorf("CreateMenu refused by WeChat: %v, want the errcode", err)
@@ -189,9 +145,9 @@ func TestCreateMenu(t *testing.T) {
 	if err := CreateMenu(Options{AppID: testAppID, AppSecret: "wrong"}, testMenu()); err == nil || !strings.Contains(err.Error(), "40013") {
 		t.Errorf("CreateMenu with a wrong secret: %v, want errcode 40013", err)
 	}
-	n := len(calls)
-	if err := CreateMenu(o, []MenuButton{{Name: "空"}}); err == nil || len(calls) != n {
-		t.Errorf("an invalid menu: %v after %d calls, want an error before any call", err, len(calls)-n)
+	n := len(api.Calls())
+	if err := CreateMenu(o, []MenuButton{{Name: "空"}}); err == nil || len(api.Calls()) != n {
+		t.Errorf("an invalid menu: %v after %d calls, want an error before any call", err, len(api.Calls())-n)
 	}
 	if err := CreateMenu(Options{AppID: testAppID}, testMenu()); err == nil || !strings.Contains(err.Error(), "AppSecret") {
 		t.Errorf("no AppSecret: %v", err)

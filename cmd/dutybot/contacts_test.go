@@ -4,19 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/silenceper/wechat/v2/util"
-
 	"dutybot/cmd/dutybot/app"
+	"dutybot/handlers/wechattest"
 )
 
 const contactsYAML = `
@@ -150,8 +145,8 @@ func TestExampleContactsAndMenu(t *testing.T) {
 
 // dutybot menu: -print shows the JSON it would send; without it the menu
 // goes through silenceper's menu API to a local server standing in for
-// api.weixin.qq.com (silenceper rewrites its addresses through
-// util.SetURIModifier); missing settings and WeChat's refusal are told.
+// api.weixin.qq.com (wechattest); missing settings and WeChat's refusal
+// are told.
 func TestMenuCommand(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "dutybot.yaml")
@@ -171,40 +166,15 @@ menu:
 		t.Errorf("menu -print = %d\n%s\nstderr %s\nwant %s", code, stdout.String(), stderr.String(), want)
 	}
 
-	var (
-		mu   sync.Mutex
-		sent string
-		fail bool
-	)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		defer mu.Unlock()
-		switch r.URL.Path {
-		case "/cgi-bin/stable_token":
-			fmt.Fprint(w, `{"access_token":"T","expires_in":7200}`)
-		case "/cgi-bin/menu/create":
-			sent = string(body)
-			if fail {
-				fmt.Fprint(w, `{"errcode":40164,"errmsg":"invalid ip 1.2.3.4, not in whitelist"}`)
-				return
-			}
-			fmt.Fprint(w, `{"errcode":0,"errmsg":"ok"}`)
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	defer api.Close()
-	util.SetURIModifier(func(uri string) string { return strings.Replace(uri, "https://api.weixin.qq.com", api.URL, 1) })
-	defer util.SetURIModifier(nil)
+	api := wechattest.Start(t, testAppID, "the-secret")
 
 	stdout.Reset()
 	stderr.Reset()
 	if code := run(context.Background(), []string{"menu", "-config", path}, &stdout, &stderr); code != 0 ||
-		!strings.Contains(stdout.String(), "menu created: 2 buttons") || sent != want {
-		t.Errorf("menu = %d, stdout %q, stderr %q, sent %s", code, stdout.String(), stderr.String(), sent)
+		!strings.Contains(stdout.String(), "menu created: 2 buttons") || api.Menu() != want {
+		t.Errorf("menu = %d, stdout %q, stderr %q, sent %s", code, stdout.String(), stderr.String(), api.Menu())
 	}
-	fail = true
+	api.RefuseMenus(40164, "invalid ip 1.2.3.4, not in whitelist")
 	stderr.Reset()
 	if code := run(context.Background(), []string{"menu", "-config", path}, &stdout, &stderr); code != 1 ||
 		!strings.Contains(stderr.String(), "WeChat refused the menu") || !strings.Contains(stderr.String(), "40164") {
