@@ -196,6 +196,12 @@ func testAsk(t *testing.T, p *page, srv *server) {
 		p.fail("no candidates in the staff view")
 	}
 	p.shot("ask-answer")
+	// The contacts, one click away.
+	p.eval(`[...document.querySelectorAll('.examples button')].find(b => b.textContent === '联系方式').click(), ''`)
+	p.waitText("the contacts", `(() => { const b = [...document.querySelectorAll('.msg.bot .bubble')].pop(); return b && b.textContent.includes('12345') ? 'ok' : '' })()`)
+	if got, want := p.eval(lastBotBubble), srv.reply(t, "联系方式"); got != want {
+		p.fail("联系方式 shows %q, want the API's reply %q", got, want)
+	}
 	// The user id is kept for the tab.
 	if id := p.eval(`sessionStorage.getItem('dutybot.user') || ''`); !strings.HasPrefix(id, "web-") {
 		p.fail("user id in sessionStorage = %q, want web-…", id)

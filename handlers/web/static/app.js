@@ -143,7 +143,7 @@
     clear(chat).append(
       h('p', { class: 'hint', text: '这里和群众在微信里看到的一样。试试：' }),
       h('div', { class: 'examples' },
-        ['办残疾证找谁', '村里改厕所还有补贴吗', '残联管哪些事', '分类'].map((q) =>
+        ['办残疾证找谁', '村里改厕所还有补贴吗', '残联管哪些事', '分类', '联系方式'].map((q) =>
           h('button', { type: 'button', class: 'ghost small', onclick: () => send(q) }, q))));
   }
 
