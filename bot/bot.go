@@ -41,6 +41,11 @@ type Thresholds struct {
 	// Clear: an item at or above this fraction of Max is a clear match,
 	// which a matter no list covers never hides.
 	Clear float64
+	// Yield: an alarming item (Alarming) is no clear match when a matter
+	// no list covers scores at least this fraction of it: the question is
+	// about that matter (离婚怎么办 is about a divorce suit, not the marital
+	// status certificate no longer issued).
+	Yield float64
 }
 
 // DefaultThresholds are calibrated on the development questions
@@ -62,6 +67,7 @@ var DefaultThresholds = Thresholds{
 	MaxChoices: 3,
 	Unlisted:   1.0,
 	Clear:      0.70,
+	Yield:      0.5,
 }
 
 // Options configure a Bot. The zero value of each field picks a default.
@@ -103,6 +109,9 @@ func New(lib *Library, rankers map[string]Ranker, opts Options) (*Bot, error) {
 	}
 	if opts.Thresholds.Clear <= 0 {
 		opts.Thresholds.Clear = DefaultThresholds.Clear
+	}
+	if opts.Thresholds.Yield <= 0 {
+		opts.Thresholds.Yield = DefaultThresholds.Yield
 	}
 	if opts.Thresholds.MaxChoices < 2 {
 		opts.Thresholds.MaxChoices = 3
@@ -396,7 +405,7 @@ func (c *conv) match(ctx context.Context, text string) *Answer {
 		cands = append(cands, Candidate{Ref: it.Ref, Name: it.Name, Score: h.Score, Matches: h.Matches})
 	}
 	c.sess.Choices = nil
-	if u := r.OutOfScope; u != nil && unlistedWins(u, cands, r.Max, th) {
+	if u := r.OutOfScope; u != nil && (unlistedWins(u, cands, r.Max, th) || alarmYields(u, hits, cands, r.Max, th)) {
 		a := c.unlisted(text, u)
 		a.Candidates, a.Terms = cands, r.Terms
 		return a
@@ -508,6 +517,17 @@ func unlistedWins(u *OutOfScope, cands []Candidate, max float64, th Thresholds) 
 	}
 	top := cands[0].Score
 	return top < th.Clear*max && u.Score >= th.Unlisted*top
+}
+
+// alarmYields reports whether the best item is alarming and a matter no
+// list covers, u, is above the abstain line and scores at least th.Yield
+// of it: an alarming answer needs a clear match, and the question is then
+// rather about u.
+func alarmYields(u *OutOfScope, hits []*Item, cands []Candidate, max float64, th Thresholds) bool {
+	if len(hits) == 0 || max <= 0 || u.Score < th.Abstain*max || !Alarming(hits[0]) {
+		return false
+	}
+	return u.Score >= th.Yield*cands[0].Score
 }
 
 // unlisted says that the list has nothing for the question, and who usually

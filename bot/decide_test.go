@@ -8,7 +8,8 @@ import (
 
 // An item that would alarm (a sanction, money taken back, work no longer
 // done) is answered only on a clear match; below Clear it is offered in a
-// choice, first, with the others above the abstain line.
+// choice, first, with the others above the abstain line; a matter no list
+// covers that scores Yield of it is the answer instead.
 func TestAlarmingOnlyOnClearMatch(t *testing.T) {
 	lib := testLibrary()
 	tw := lib.Townships[0]
@@ -23,6 +24,13 @@ func TestAlarmingOnlyOnClearMatch(t *testing.T) {
 		"无照经营":  hits(10, Hit{Ref: "R3", Score: 4}),
 		"残疾证":   hits(10, Hit{Ref: "C1", Score: 5}, Hit{Ref: "B1", Score: 3}),
 	}
+	withSuit := func(r Ranking, suit float64) Ranking {
+		r.OutOfScope = &OutOfScope{Matter: "起诉离婚", Body: "人民法院", Score: suit}
+		return r
+	}
+	r["想离婚"] = withSuit(hits(10, Hit{Ref: "R1", Score: 9}), 6)     // a clear match, but the suit scores 2/3 of it
+	r["单身证明在哪开"] = withSuit(hits(10, Hit{Ref: "R1", Score: 9}), 3) // the suit scores 1/3: the certificate it is
+	r["离婚 残疾证"] = withSuit(hits(10, Hit{Ref: "C1", Score: 9}), 6)  // not alarming: a clear match stays
 	b, err := New(lib, map[string]Ranker{"测试乡": r}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +46,9 @@ func TestAlarmingOnlyOnClearMatch(t *testing.T) {
 		{"单身证明", DecideAnswer, "R1"},
 		{"无照经营", DecideChoice, "R3"},
 		{"残疾证", DecideAnswer, "C1"}, // not alarming: answered as before
+		{"想离婚", DecideNone, ""},
+		{"单身证明在哪开", DecideAnswer, "R1"},
+		{"离婚 残疾证", DecideAnswer, "C1"},
 	}
 	for _, tt := range tests {
 		a, err := b.Answer(context.Background(), Question{Channel: WeChat, User: "u" + tt.q, Text: tt.q})
@@ -46,6 +57,9 @@ func TestAlarmingOnlyOnClearMatch(t *testing.T) {
 		}
 		if a.Decision != tt.want || strings.Join(a.Refs(), ",") != tt.refs {
 			t.Errorf("%q: %s %v, want %s %s", tt.q, a.Decision, a.Refs(), tt.want, tt.refs)
+		}
+		if tt.q == "想离婚" && (a.Unlisted == nil || !strings.Contains(a.Text, "人民法院")) {
+			t.Errorf("%q: %q, want the matter's body", tt.q, a.Text)
 		}
 	}
 	for ref, want := range map[string]bool{"C3": true, "R1": true, "R3": true, "R2": false, "C1": false, "B1": false} {
