@@ -392,7 +392,7 @@ const rankLimit = 6
 
 // match ranks the township's items and decides.
 func (c *conv) match(ctx context.Context, text string) *Answer {
-	r := c.cat.rankers[c.t.Name].Rank(text, rankLimit)
+	r := c.rank(text)
 	th := c.b.opts.Thresholds
 	cands := make([]Candidate, 0, len(r.Hits))
 	hits := make([]*Item, 0, len(r.Hits))
@@ -439,6 +439,38 @@ func (c *conv) match(ctx context.Context, text string) *Answer {
 		a = c.choice(hits[:n], cands, r.Terms)
 	}
 	return a
+}
+
+// rank ranks the township's items for a question. A question that holds
+// personal numbers is ranked without them, and without the words that
+// introduce them ("我叫…身份证…低保怎么办" is about 低保) unless keeping the
+// words matches better ("身份证…丢了怎么补" is about the ID card).
+func (c *conv) rank(text string) Ranking {
+	ranker := c.cat.rankers[c.t.Name]
+	bare := withoutNumbers(text, true)
+	r := ranker.Rank(bare, rankLimit)
+	if labelled := withoutNumbers(text, false); labelled != bare {
+		if r2 := ranker.Rank(labelled, rankLimit); strength(r2) > strength(r) {
+			return r2
+		}
+	}
+	return r
+}
+
+// strength is how well a ranking's best item or unlisted matter fits,
+// as a fraction of its maximum.
+func strength(r Ranking) float64 {
+	if r.Max <= 0 {
+		return 0
+	}
+	best := 0.0
+	if len(r.Hits) > 0 {
+		best = r.Hits[0].Score
+	}
+	if r.OutOfScope != nil {
+		best = max(best, r.OutOfScope.Score)
+	}
+	return best / r.Max
 }
 
 // remember makes a the session's last answer, full its text (under title

@@ -110,3 +110,49 @@ func maskNumber(d string) string {
 	}
 	return d[:4] + strings.Repeat("*", len(d)-8) + d[len(d)-4:]
 }
+
+// numberLabels are the words that introduce a personal number; they go
+// with it when a question is matched.
+var numberLabels = []string{"身份证号码", "身份证号", "身份证", "证件号码", "证件号", "手机号码", "手机号", "电话号码", "电话号",
+	"联系电话", "电话", "手机", "银行卡号", "银行卡", "卡号", "账号", "号码", "我的"}
+
+// withoutNumbers returns a masked question without its masked numbers
+// and, when labels is set, the words that introduce them
+// ("身份证6501**********1234"): what it asks is matched, not that it holds
+// an ID card number.
+func withoutNumbers(text string, labels bool) string {
+	if !strings.Contains(text, "**") {
+		return text
+	}
+	var sb strings.Builder
+	rest := text
+	for {
+		i := strings.Index(rest, "**")
+		if i < 0 {
+			sb.WriteString(rest)
+			break
+		}
+		start := i
+		for start > 0 && digit(rune(rest[start-1])) >= 0 {
+			start--
+		}
+		end := i
+		for end < len(rest) && (rest[end] == '*' || digit(rune(rest[end])) >= 0 || rest[end] == 'X') {
+			end++
+		}
+		head := rest[:start]
+		if labels {
+			head = strings.TrimRight(head, " :：是为")
+			for _, l := range numberLabels {
+				if strings.HasSuffix(head, l) {
+					head = strings.TrimSuffix(head, l)
+					break
+				}
+			}
+		}
+		sb.WriteString(head)
+		sb.WriteString(" ")
+		rest = rest[end:]
+	}
+	return strings.Join(strings.Fields(sb.String()), " ")
+}
