@@ -91,6 +91,7 @@
   const DECISIONS = {
     answer: '直接回答', choice: '请群众选择', none: '清单里没有', body: '单位的事项',
     help: '帮助', categories: '分类', more: '详情（续）', feedback: '评价已记录', limited: '提问太频繁',
+    smalltalk: '寒暄', contact: '联系方式（转人工）',
   };
   const FIELDS = {
     name: '事项名称', category: '类别', bodies: '单位', township_steps: '乡镇职责',
