@@ -2,12 +2,19 @@ package main
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"database/sql"
 	"encoding/json"
+	"encoding/pem"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -228,8 +235,7 @@ func freeLoopbackPort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// startNginx rewrites deploy/nginx.conf for the test: each rewrite must
-// apply, so that a changed conf fails here rather than going untested.
+// startNginx rewrites deploy/nginx.conf for the test and starts nginx.
 func startNginx(t *testing.T, upstreams ...string) *nginxServer {
 	t.Helper()
 	nginx := needTool(t, "nginx", "nginx")
@@ -239,57 +245,21 @@ func startNginx(t *testing.T, upstreams ...string) *nginxServer {
 	}
 	dir := t.TempDir()
 	tls, plain := freeLoopbackPort(t), freeLoopbackPort(t)
-	site := string(conf)
-	for _, r := range []struct{ old, new string }{
-		{"    listen 443 ssl;\n", fmt.Sprintf("    listen 127.0.0.1:%d;\n", tls)},
-		{"    listen 80;\n", fmt.Sprintf("    listen 127.0.0.1:%d;\n", plain)},
-		{"    listen [::]:443 ssl;\n", ""},
-		{"    listen [::]:80;\n", ""},
-		{"server 127.0.0.1:8081 ", "server " + upstreams[0] + " "},
-		{"server 127.0.0.1:8082 ", "server " + upstreams[1] + " "},
-	} {
-		if strings.Count(site, r.old) != 1 {
-			t.Fatalf("deploy/nginx.conf: want %q once", r.old)
-		}
-		site = strings.Replace(site, r.old, r.new, 1)
-	}
+	site := rewriteConf(t, string(conf),
+		[2]string{"    listen 443 ssl;\n", fmt.Sprintf("    listen 127.0.0.1:%d;\n", tls)},
+		[2]string{"    listen 80;\n", fmt.Sprintf("    listen 127.0.0.1:%d;\n", plain)},
+		[2]string{"    listen [::]:443 ssl;\n", ""},
+		[2]string{"    listen [::]:80;\n", ""},
+		[2]string{"server 127.0.0.1:8081 ", "server " + upstreams[0] + " "},
+		[2]string{"server 127.0.0.1:8082 ", "server " + upstreams[1] + " "})
 	ssl := regexp.MustCompile(`(?m)^\s*ssl_.*\n`)
 	if len(ssl.FindAllString(site, -1)) < 2 {
 		t.Fatalf("deploy/nginx.conf has no ssl_certificate lines")
 	}
 	site = ssl.ReplaceAllString(site, "") // plain HTTP in the test
-	if err := os.WriteFile(filepath.Join(dir, "dutybot.conf"), []byte(site), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	user := ""
-	if os.Geteuid() == 0 {
-		user = "user root root;" // the workers can then reach the private temporary folder
-	}
 	n := &nginxServer{base: fmt.Sprintf("http://127.0.0.1:%d", tls), redirect: fmt.Sprintf("http://127.0.0.1:%d", plain),
 		access: filepath.Join(dir, "access.log")}
-	main := fmt.Sprintf(`%[2]s
-worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log warn;
-daemon off;
-events { worker_connections 512; }
-http {
-    log_format deploy '$remote_addr "$request" $status "$upstream_addr" $upstream_status';
-    access_log %[1]s/access.log deploy;
-    client_body_temp_path %[1]s/body;
-    proxy_temp_path %[1]s/proxy;
-    fastcgi_temp_path %[1]s/fastcgi;
-    uwsgi_temp_path %[1]s/uwsgi;
-    scgi_temp_path %[1]s/scgi;
-    include %[1]s/dutybot.conf;
-}
-`, dir, user)
-	mainPath := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(mainPath, []byte(main), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	errLog := filepath.Join(dir, "error.log")
-	runOut(t, os.Environ(), nginx, "-t", "-e", errLog, "-p", dir, "-c", mainPath)
+	mainPath, errLog := nginxCheck(t, nginx, dir, site)
 	cmd := exec.Command(nginx, "-e", errLog, "-p", dir, "-c", mainPath)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	var out bytes.Buffer
@@ -320,6 +290,92 @@ http {
 		return err == nil
 	})
 	return n
+}
+
+// rewriteConf replaces in conf each pair's first string, which must stand
+// there once, by its second: a changed deploy/nginx.conf fails here rather
+// than going untested.
+func rewriteConf(t *testing.T, conf string, pairs ...[2]string) string {
+	t.Helper()
+	for _, r := range pairs {
+		if strings.Count(conf, r[0]) != 1 {
+			t.Fatalf("deploy/nginx.conf: want %q once", r[0])
+		}
+		conf = strings.Replace(conf, r[0], r[1], 1)
+	}
+	return conf
+}
+
+// nginxCheck writes site and a main configuration that includes it, with
+// everything else (pid, logs, temporary files) in dir, and checks them
+// with nginx -t. It returns the main configuration and the error log.
+func nginxCheck(t *testing.T, nginx, dir, site string) (mainPath, errLog string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "dutybot.conf"), []byte(site), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "user root root;" // the workers can then reach the private temporary folder
+	}
+	main := fmt.Sprintf(`%[2]s
+worker_processes 1;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log warn;
+daemon off;
+events { worker_connections 512; }
+http {
+    log_format deploy '$remote_addr "$request" $status "$upstream_addr" $upstream_status';
+    access_log %[1]s/access.log deploy;
+    client_body_temp_path %[1]s/body;
+    proxy_temp_path %[1]s/proxy;
+    fastcgi_temp_path %[1]s/fastcgi;
+    uwsgi_temp_path %[1]s/uwsgi;
+    scgi_temp_path %[1]s/scgi;
+    include %[1]s/dutybot.conf;
+}
+`, dir, user)
+	mainPath = filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(mainPath, []byte(main), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errLog = filepath.Join(dir, "error.log")
+	if out := runOut(t, os.Environ(), nginx, "-t", "-e", errLog, "-p", dir, "-c", mainPath); !strings.Contains(out, "test is successful") {
+		t.Fatalf("nginx -t:\n%s", out)
+	}
+	return mainPath, errLog
+}
+
+// TestNginxConfTLS checks deploy/nginx.conf as it is shipped, TLS and all,
+// with nginx -t: only the certificate's placeholder paths are pointed at a
+// certificate made here.
+func TestNginxConfTLS(t *testing.T) {
+	nginx := needTool(t, "nginx", "nginx")
+	conf, err := os.ReadFile("../../deploy/nginx.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "bot.example.gov.cn"},
+		DNSNames: []string{"bot.example.gov.cn"}, NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crt, pkey := filepath.Join(dir, "test.crt"), filepath.Join(dir, "test.key")
+	os.WriteFile(crt, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(pkey, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	nginxCheck(t, nginx, dir, rewriteConf(t, string(conf),
+		[2]string{"/etc/nginx/ssl/bot.example.gov.cn.crt;", crt + ";"},
+		[2]string{"/etc/nginx/ssl/bot.example.gov.cn.key;", pkey + ";"}))
 }
 
 // deployClient is an HTTP client from a loopback address: 127.0.0.1 is
