@@ -41,7 +41,10 @@
 // official account gets plain text (≤ 2000 bytes), in plaintext,
 // compatible or safe mode; a nil reply in safe mode is a plain "success",
 // not silenceper's encrypted empty envelope. Voice uses Recognition;
-// images, locations, links and videos get a request to type. The WeCom
+// images, locations, links and videos get a request to type; subscribe
+// gets the welcome, and a CLICK on the custom menu (Options.Menu, created
+// by CreateMenu through silenceper's menu API) its button's reply or the
+// answer to its question. The WeCom
 // bot gets one encrypted stream message, finish:true, with markdown;
 // enter_chat gets the welcome as text and feedback_event is recorded
 // through (*bot.Bot).Feedback. Its messages carry an empty receive id,
