@@ -484,14 +484,7 @@ func testNginx(t *testing.T, bin string) {
 			"DUTYBOT_RATE_LIMIT":    "0",
 		}
 	}
-	var a, b *replica
-	var wg sync.WaitGroup
-	wg.Go(func() { a = startReplica(t, bin, "A", env()) })
-	wg.Go(func() { b = startReplica(t, bin, "B", env()) })
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
+	a, b := startPair(t, bin, env)
 	ngx := startNginx(t, a.addr, b.addr)
 	local, outside := deployClient("127.0.0.1"), deployClient("127.0.0.2")
 	db, err := sql.Open("pgx", dbURL)

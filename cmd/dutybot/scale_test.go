@@ -190,6 +190,19 @@ func startReplica(t *testing.T, bin, name string, env map[string]string) *replic
 	return r
 }
 
+// startPair starts replicas A and B of bin side by side, each with env().
+func startPair(t *testing.T, bin string, env func() map[string]string) (a, b *replica) {
+	t.Helper()
+	var wg sync.WaitGroup
+	wg.Go(func() { a = startReplica(t, bin, "A", env()) })
+	wg.Go(func() { b = startReplica(t, bin, "B", env()) })
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	return a, b
+}
+
 // stop sends SIGTERM and waits for the replica to exit; it returns the
 // exit code.
 func (r *replica) stop(t *testing.T) int {
@@ -395,14 +408,7 @@ func TestReplicas(t *testing.T) {
 			"DUTYBOT_ADMIN_TOKEN":  replicaAdmin,
 		}
 	}
-	var a, b *replica
-	var wg sync.WaitGroup
-	wg.Go(func() { a = startReplica(t, bin, "A", env()) })
-	wg.Go(func() { b = startReplica(t, bin, "B", env()) })
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
+	a, b := startPair(t, bin, env)
 	db, err := sql.Open("pgx", dbURL)
 	if err != nil {
 		t.Fatal(err)
