@@ -41,8 +41,8 @@ type Thresholds struct {
 	// Clear: an item at or above this fraction of Max is a clear match,
 	// which a matter no list covers never hides.
 	Clear float64
-	// Yield: an alarming item (Alarming) is no clear match when a matter
-	// no list covers scores at least this fraction of it: the question is
+	// Yield: an item no longer done is no clear match when a matter no
+	// list covers scores at least this fraction of it: the question is
 	// about that matter (离婚怎么办 is about a divorce suit, not the marital
 	// status certificate no longer issued).
 	Yield float64
@@ -551,12 +551,16 @@ func unlistedWins(u *OutOfScope, cands []Candidate, max float64, th Thresholds) 
 	return top < th.Clear*max && u.Score >= th.Unlisted*top
 }
 
-// alarmYields reports whether the best item is alarming and a matter no
-// list covers, u, is above the abstain line and scores at least th.Yield
-// of it: an alarming answer needs a clear match, and the question is then
-// rather about u.
+// alarmYields reports whether the best item is one no longer done and a
+// matter no list covers, u, is above the abstain line and scores at least
+// th.Yield of it: "no longer done" is the most alarming answer, and the
+// question is then rather about u (离婚怎么办 is about a divorce, not the
+// certificate no longer issued). Items about sanctions or recovered money
+// do not yield: they need a clear match (see decide), and a complaint that
+// names the wrongdoing is about them far more often than about an
+// unlisted matter.
 func alarmYields(u *OutOfScope, hits []*Item, cands []Candidate, max float64, th Thresholds) bool {
-	if len(hits) == 0 || max <= 0 || u.Score < th.Abstain*max || !Alarming(hits[0]) {
+	if len(hits) == 0 || max <= 0 || u.Score < th.Abstain*max || !hits[0].NoLongerDone() {
 		return false
 	}
 	return u.Score >= th.Yield*cands[0].Score
