@@ -252,14 +252,6 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := cfg.Contacts.checkAgainst(b.Library()); err != nil {
 		return fmt.Errorf("invalid configuration:\n%w", err)
 	}
-	// Loading made much garbage (segmenting the lists and the knowledge
-	// bank) that the server's steady state does not need: it is returned to
-	// the system, and only then the memory limit is set (under it, the
-	// collector would run again and again while loading).
-	debug.FreeOSMemory()
-	if limit := setMemoryLimit(); limit < 1<<62 {
-		log.Debug("memory limit", "bytes", limit)
-	}
 	for _, p := range cat.Problems {
 		log.Warn("document problem", "problem", fmt.Sprint(p))
 	}
@@ -312,6 +304,17 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.serveErr <- err
+		}
+	}()
+	// Loading made garbage (parsing the lists and the knowledge bank,
+	// analysing the lists) that the server's steady state does not need:
+	// it is returned to the system while the server already answers, and
+	// only then the memory limit is set (under it, the collector would have
+	// run again and again while loading).
+	go func() {
+		debug.FreeOSMemory()
+		if limit := setMemoryLimit(); limit < 1<<62 {
+			log.Debug("memory limit", "bytes", limit)
 		}
 	}()
 
