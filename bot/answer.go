@@ -32,6 +32,10 @@ type Format struct {
 	// Full: there is room for a whole item at once, so a single item is
 	// not answered in brief first.
 	Full bool
+	// Buttons: the channel shows a numbered choice (Answer.Choices) as
+	// buttons that send back the choice's number, so the reply's text
+	// does not list them.
+	Buttons bool
 }
 
 // limit returns f's reply size limit.

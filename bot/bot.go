@@ -521,9 +521,13 @@ func (c *conv) answerItems(d Decision, items []*Item, cands []Candidate, terms [
 func (c *conv) choice(items []*Item, cands []Candidate, terms []string) *Answer {
 	a := &Answer{Decision: DecideChoice, Choices: items, Candidates: cands, Terms: terms}
 	var sb strings.Builder
-	sb.WriteString("您问的可能是以下事项之一，请回复序号：\n")
-	for i, it := range items {
-		fmt.Fprintf(&sb, "%d. %s（%s）\n", i+1, clip(it.Name, 40), responsibleShort(c.t, it))
+	if c.q.Format.Buttons {
+		sb.WriteString("您问的可能是以下事项之一，请点选：\n")
+	} else {
+		sb.WriteString("您问的可能是以下事项之一，请回复序号：\n")
+		for i, it := range items {
+			fmt.Fprintf(&sb, "%d. %s（%s）\n", i+1, clip(it.Name, 40), responsibleShort(c.t, it))
+		}
 	}
 	sb.WriteString("都不是？请换个说法再问。")
 	c.sess.Choices, c.sess.Categories = nil, nil

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,12 +15,15 @@ import (
 // (decode the robot's callback, declare the format, encode the reply) and
 // its wiring (Options.Extra), with nothing changed in bot or in the other
 // channels. DingTalk's group robot shows markdown, in less room than
-// WeCom's stream, so a single item comes in brief first, as on WeChat.
-var dingFormat = bot.Format{Markdown: true, Limit: 3000}
+// WeCom's stream, so a single item comes in brief first, as on WeChat; a
+// numbered choice comes as an action card whose buttons send the number
+// back.
+var dingFormat = bot.Format{Markdown: true, Limit: 3000, Buttons: true}
 
 // dingTalk is the adapter: {"msgtype":"text","text":{"content"},
 // "senderStaffId","msgId"} in, {"msgtype":"markdown","markdown":{"title",
-// "text"}} out.
+// "text"}} out, or {"msgtype":"actionCard","actionCard":{"title","text",
+// "btns":[{"title","actionURL"}]}} for a choice.
 func dingTalk(b *bot.Bot) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var m struct {
@@ -38,6 +42,14 @@ func dingTalk(b *bot.Bot) gin.HandlerFunc {
 			c.JSON(http.StatusInternalServerError, gin.H{"error": err.Error()})
 			return
 		}
+		if len(a.Choices) > 0 {
+			var btns []gin.H
+			for i, it := range a.Choices {
+				btns = append(btns, gin.H{"title": it.Name, "actionURL": "dtmd://dingtalkclient/sendMessage?content=" + strconv.Itoa(i+1)})
+			}
+			c.JSON(http.StatusOK, gin.H{"msgtype": "actionCard", "actionCard": gin.H{"title": "请选择事项", "text": a.Text, "btns": btns}})
+			return
+		}
 		c.JSON(http.StatusOK, gin.H{"msgtype": "markdown", "markdown": gin.H{"title": "履职事项", "text": a.Text}})
 	}
 }
@@ -46,21 +58,35 @@ func TestDingTalkShapedChannel(t *testing.T) {
 	var b *bot.Bot
 	h := newHarness(t, Options{Extra: func(e *gin.Engine) { e.POST("/dingtalk", func(c *gin.Context) { dingTalk(b)(c) }) }})
 	b = h.b
-	ask := func(text string) string {
+	type card struct {
+		Title, Text string
+		Btns        []struct{ Title, ActionURL string }
+	}
+	send := func(text string) (msgType, body string, c card) {
 		t.Helper()
 		w := h.do(apiPost("/dingtalk", `{"msgtype":"text","text":{"content":"`+text+`"},"senderStaffId":"staff1","msgId":"m-`+text+`"}`))
 		var r struct {
-			MsgType  string `json:"msgtype"`
-			Markdown struct{ Title, Text string }
+			MsgType    string `json:"msgtype"`
+			Markdown   struct{ Title, Text string }
+			ActionCard card `json:"actionCard"`
 		}
 		decodeJSON(t, w, &r)
-		if w.Code != http.StatusOK || r.MsgType != "markdown" {
+		if w.Code != http.StatusOK {
 			t.Fatalf("%q: %d %+v", text, w.Code, r)
 		}
-		if len(r.Markdown.Text) > dingFormat.Limit {
-			t.Errorf("%q: reply of %d bytes, over the channel's %d", text, len(r.Markdown.Text), dingFormat.Limit)
+		body = r.Markdown.Text + r.ActionCard.Text
+		if len(body) > dingFormat.Limit {
+			t.Errorf("%q: reply of %d bytes, over the channel's %d", text, len(body), dingFormat.Limit)
 		}
-		return r.Markdown.Text
+		return r.MsgType, body, r.ActionCard
+	}
+	ask := func(text string) string {
+		t.Helper()
+		mt, body, _ := send(text)
+		if mt != "markdown" {
+			t.Fatalf("%q: %s, want markdown", text, mt)
+		}
+		return body
 	}
 	// Markdown: the item's title in bold, paragraphs apart.
 	first := ask("@履职助手 " + disabilityQuestion)
@@ -77,5 +103,19 @@ func TestDingTalkShapedChannel(t *testing.T) {
 	}
 	if qs := h.rec.Questions(); len(qs) == 0 || qs[0].Channel != "dingtalk" || qs[0].Text != disabilityQuestion {
 		t.Errorf("recorded %+v, want the question under channel dingtalk, without the @-mention", qs)
+	}
+	// Buttons: a choice is an action card whose buttons name the items and
+	// send their number; the text does not list them; the number picks.
+	mt, text, c := send("补贴")
+	if mt != "actionCard" || len(c.Btns) < 2 || strings.Contains(text, "1. ") || !strings.Contains(text, "请点选") {
+		t.Fatalf("a choice: %s %q %+v, want an action card with buttons", mt, text, c)
+	}
+	for i, b := range c.Btns {
+		if b.Title == "" || !strings.HasSuffix(b.ActionURL, "content="+strconv.Itoa(i+1)) {
+			t.Errorf("button %d: %+v", i+1, b)
+		}
+	}
+	if got := ask("2"); !strings.Contains(got, c.Btns[1].Title[:min(len(c.Btns[1].Title), 30)]) {
+		t.Errorf("2 after the choice: %q, want the second item, %s", got, c.Btns[1].Title)
 	}
 }
