@@ -98,7 +98,7 @@ func (c DirCache) prune(keep string) {
 
 // exampleFormat is the version of the cached form of an example index;
 // changing what is stored changes it.
-const exampleFormat = 2
+const exampleFormat = 3
 
 // exampleKey is the cache key of the example index of texts (of documents
 // doc) analysed by a with the similarity floor floor.
@@ -117,10 +117,10 @@ func exampleKey(a *Analyzer, texts []string, doc []int32, floor float64) string 
 
 // The cached form of an exampleIndex is what its analysis found, the rest
 // (idf, weights, lengths) being computed from it as when it is built (see
-// weigh): the format, the numbers of examples and features, each word and
-// each bigram with its feature number, then each feature's postings — their
-// count, and for each the distance to the previous example and the term
-// frequency. Numbers are uvarints (encoding/binary). The examples' texts
+// weigh): the format, the numbers of examples, features and postings, each
+// word and each bigram with its feature number, then each feature's
+// postings — their count, and for each the distance to the previous example
+// and the term frequency. Numbers are uvarints (encoding/binary). The examples' texts
 // and documents are the caller's.
 
 // marshal returns the cached form of x, whose postings have the term
@@ -131,6 +131,7 @@ func (x *exampleIndex) marshal(tfs []uint8) []byte {
 	put(exampleFormat)
 	put(len(x.text))
 	put(len(x.start) - 1)
+	put(len(x.postings))
 	put(len(x.feats))
 	for w, id := range x.feats {
 		put(len(w))
@@ -213,6 +214,7 @@ func readExampleIndex(data []byte, a *Analyzer, texts []string, doc []int32, flo
 	// Every feature and posting takes at least a byte: no count can exceed
 	// the data's length.
 	nf := d.num(len(data))
+	np := d.num(len(data))
 	nw := d.num(nf)
 	x := &exampleIndex{
 		feats: make(map[string]int32, nw),
@@ -246,10 +248,10 @@ func readExampleIndex(data []byte, a *Analyzer, texts []string, doc []int32, flo
 	if d.err == nil && len(x.feats)+len(x.bigrams) != nf {
 		d.err = fmt.Errorf("%d features, want %d", len(x.feats)+len(x.bigrams), nf)
 	}
-	x.postings = make([]expost, 0, len(d.b)/2)
-	var tfs []uint8
+	x.postings = make([]expost, 0, np)
+	tfs := make([]uint8, 0, np)
 	for id := 0; id < nf && d.err == nil; id++ {
-		n := d.num(len(d.b))
+		n := d.num(np - len(x.postings))
 		ex := 0
 		for i := 0; i < n && d.err == nil; i++ {
 			ex += d.num(len(texts) - 1 - ex)
@@ -266,7 +268,7 @@ func readExampleIndex(data []byte, a *Analyzer, texts []string, doc []int32, flo
 		return nil, fmt.Errorf("decode: %w", d.err)
 	case len(d.b) != 0:
 		return nil, fmt.Errorf("decode: %d bytes too many", len(d.b))
-	case len(tfs) != len(x.postings) || slices.Contains(tfs, 0):
+	case len(x.postings) != np || len(tfs) != np || slices.Contains(tfs, 0):
 		return nil, fmt.Errorf("decode: bad term frequencies")
 	}
 	x.weigh(tfs)
