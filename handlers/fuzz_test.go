@@ -30,12 +30,15 @@ func FuzzWeChat(f *testing.F) {
 		f.Add([]byte(s), true)
 	}
 	h := newHarness(f, Options{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, MaxBody: 4096})
+	hp := newHarness(f, Options{Token: testToken, MaxBody: 4096}) // plaintext mode
 	f.Fuzz(func(t *testing.T, body []byte, safe bool) {
 		var req *http.Request
+		h := h
 		if safe {
 			q, b := sealWeChat(t, string(body))
 			req = wechatPost(q, b)
 		} else {
+			h = hp
 			req = wechatPost(signedQuery(testToken), string(body))
 		}
 		w := httptest.NewRecorder()

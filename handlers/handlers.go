@@ -28,6 +28,8 @@ const (
 	DefaultWeComPath  = "/wecom/bot"
 	DefaultDeadline   = 4 * time.Second
 	DefaultMaxBody    = 64 << 10
+	// DefaultTimestampWindow is Options.TimestampWindow's default.
+	DefaultTimestampWindow = 5 * time.Minute
 )
 
 // Options configure the HTTP handlers. The zero value of each field picks a
@@ -46,6 +48,16 @@ type Options struct {
 	// WeChatCache holds the access token; share one (Redis) between
 	// instances. Default: an in-memory cache safe for concurrent use.
 	WeChatCache cache.Cache
+	// TimestampWindow bounds how far a plaintext-mode message's timestamp
+	// may be from Now, either way; a message outside it is refused (403).
+	// Default 5 minutes. Nonces are the replay cache of plaintext mode: a
+	// nonce is good for one message body only within the window (share
+	// one, Redis, between replicas). Default an in-memory cache. Now is
+	// the clock (default time.Now); tests set it to the official vectors'
+	// 2014.
+	TimestampWindow time.Duration
+	Nonces          bot.DedupeStore
+	Now             func() time.Time
 	// Menu is the account's custom menu (created by CreateMenu): a CLICK
 	// on one of its buttons gets the button's reply or the answer to its
 	// question.
@@ -125,6 +137,17 @@ func New(o Options) (*gin.Engine, error) {
 	}
 	if o.Dedupe == nil {
 		o.Dedupe = bot.NewMemoryDedupe(10000, 2*time.Minute)
+	}
+	if o.TimestampWindow <= 0 {
+		o.TimestampWindow = DefaultTimestampWindow
+	}
+	if o.Nonces == nil {
+		// Twice the window: a nonce is remembered as long as its
+		// timestamp is accepted.
+		o.Nonces = bot.NewMemoryDedupe(100000, 2*o.TimestampWindow)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	s := &server{o: o, log: o.Logger, m: o.Metrics, workers: newWorkers(4 * runtime.GOMAXPROCS(0))}
 

@@ -15,7 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/silenceper/wechat/v2/util"
@@ -180,6 +182,9 @@ func newHarness(tb testing.TB, o Options) *harness {
 		})
 		h.log = buf
 	}
+	if o.Now == nil {
+		o.Now = vectorTime
+	}
 	e, err := New(o)
 	if err != nil {
 		tb.Fatalf("New: %v", err)
@@ -194,6 +199,12 @@ func wechatOptions() Options {
 		WeComToken: testWeComToken, WeComAESKey: testWeComKey}
 }
 
+// plainOptions configures the official account in plaintext mode (no
+// EncodingAESKey): the only mode in which a plaintext message is taken.
+func plainOptions() Options {
+	return Options{Token: testToken, WeComToken: testWeComToken, WeComAESKey: testWeComKey}
+}
+
 func (h *harness) do(req *http.Request) *httptest.ResponseRecorder {
 	h.tb.Helper()
 	w := httptest.NewRecorder()
@@ -201,15 +212,27 @@ func (h *harness) do(req *http.Request) *httptest.ResponseRecorder {
 	return w
 }
 
-// signedQuery returns the query WeChat sends to the official account.
+// signedQuery returns the query WeChat sends to the official account, at
+// testTS with a nonce of its own (a nonce is good for one message).
 func signedQuery(token string) url.Values {
+	return signedQueryAt(token, testTS, strconv.FormatInt(nonceSeq.Add(1), 10))
+}
+
+var nonceSeq atomic.Int64
+
+// signedQueryAt returns the query WeChat sends, at timestamp ts with nonce.
+func signedQueryAt(token, ts, nonce string) url.Values {
 	q := url.Values{}
-	q.Set("timestamp", testTS)
-	q.Set("nonce", testNonce)
-	q.Set("signature", util.Signature(token, testTS, testNonce))
+	q.Set("timestamp", ts)
+	q.Set("nonce", nonce)
+	q.Set("signature", util.Signature(token, ts, nonce))
 	q.Set("openid", "oUser")
 	return q
 }
+
+// vectorTime is the time of the official vectors' timestamp (testTS),
+// the harness's clock unless the test sets Options.Now.
+func vectorTime() time.Time { return time.Unix(1409735669, 0) }
 
 // wechatPost is a POST to the official account path with query q.
 func wechatPost(q url.Values, body string) *http.Request {
@@ -252,7 +275,7 @@ func sealWeChat(tb testing.TB, plain string) (url.Values, string) {
 	}
 	q := signedQuery(testToken)
 	q.Set("encrypt_type", "aes")
-	q.Set("msg_signature", util.Signature(testToken, testTS, testNonce, string(enc)))
+	q.Set("msg_signature", util.Signature(testToken, testTS, q.Get("nonce"), string(enc)))
 	body := fmt.Sprintf("<xml><ToUserName><![CDATA[gh_dutybot]]></ToUserName><Encrypt><![CDATA[%s]]></Encrypt></xml>", enc)
 	return q, body
 }

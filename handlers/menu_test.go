@@ -83,6 +83,9 @@ func TestMenuClick(t *testing.T) {
 	o := wechatOptions()
 	o.Menu = testMenu()
 	h := newHarness(t, o)
+	po := plainOptions() // a plaintext message is taken only without an EncodingAESKey
+	po.Menu = testMenu()
+	hp := newHarness(t, po)
 	welcome := h.b.Welcome(wechatFormat)
 	tests := []struct {
 		key, want string
@@ -103,7 +106,7 @@ func TestMenuClick(t *testing.T) {
 				q, body = sealWeChat(t, body)
 				got = openReply(t, h.do(wechatPost(q, body)), testToken, testAppID, testAESKey).Content
 			} else {
-				got = plainReply(t, h.do(wechatPost(q, body))).Content
+				got = plainReply(t, hp.do(wechatPost(q, body))).Content
 			}
 			if tt.contains && !strings.Contains(got, tt.want) || !tt.contains && got != tt.want {
 				t.Errorf("click %s (safe %v) = %q, want %q", tt.key, safe, got, tt.want)

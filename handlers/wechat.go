@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -9,11 +11,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/silenceper/wechat/v2/officialaccount"
 	offconfig "github.com/silenceper/wechat/v2/officialaccount/config"
 	"github.com/silenceper/wechat/v2/officialaccount/message"
+	"github.com/silenceper/wechat/v2/util"
 
 	"dutybot/bot"
 )
@@ -103,7 +107,17 @@ func (w *wechatChannel) serve(c *gin.Context) error {
 	if safe && !w.safe {
 		return badRequest("encrypted message but no EncodingAESKey configured", nil)
 	}
+	var ts64 int64 // the real timestamp of a request re-signed for silenceper
 	if req.Method == http.MethodPost {
+		if err := w.admit(ctx, c, q, safe); err != nil {
+			return err
+		}
+		if safe {
+			var err error
+			if req, ts64, err = w.resign(c, q); err != nil {
+				return err
+			}
+		}
 		// The official account pushes XML; silenceper would switch to
 		// JSON on this header.
 		req.Header.Set("Content-Type", "text/xml")
@@ -149,7 +163,121 @@ func (w *wechatChannel) serve(c *gin.Context) error {
 	if err := srv.Send(); err != nil {
 		return fmt.Errorf("send wechat reply: %w", err)
 	}
+	if ts64 != 0 {
+		if err := w.restamp(out, ts64, nonce); err != nil {
+			return err
+		}
+	}
 	out.flush(c)
+	return nil
+}
+
+// Refusals of messages that could be forged or replayed.
+var (
+	errPlaintext = &Error{Code: http.StatusForbidden, Msg: "plaintext message refused: an EncodingAESKey is configured"}
+	errStale     = &Error{Code: http.StatusForbidden, Msg: "timestamp outside the accepted window"}
+	errReplay    = &Error{Code: http.StatusForbidden, Msg: "nonce already used"}
+)
+
+// admit refuses a POST that anyone who once saw a signature could forge.
+// The plain signature covers only token, timestamp and nonce, not the
+// message. So with an EncodingAESKey configured a message must come in
+// safe or compatible mode, with an Encrypt under msg_signature: a
+// plaintext one is a 403. In plaintext mode (no key) the timestamp must be
+// within Options.TimestampWindow of now, and a nonce is good for one body:
+// the same body again is WeChat's retry (answered once by its MsgId),
+// another body under a used nonce is a 403. A failing nonce cache fails
+// open, as the dedupe does.
+func (w *wechatChannel) admit(ctx context.Context, c *gin.Context, q url.Values, safe bool) error {
+	if w.safe {
+		if !safe {
+			return errPlaintext
+		}
+		var env message.EncryptedXMLMsg
+		if err := xml.Unmarshal(body(c), &env); err == nil && env.EncryptedMsg == "" {
+			return &Error{Code: http.StatusForbidden, Msg: "safe-mode message without Encrypt"}
+		}
+		return nil // silenceper checks msg_signature
+	}
+	ts := q.Get("timestamp")
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return badRequest("timestamp is not a number", nil)
+	}
+	win := w.s.o.TimestampWindow
+	if d := w.s.o.Now().Sub(time.Unix(sec, 0)); d > win || d < -win {
+		return errStale
+	}
+	key := "wechat:nonce:" + ts + ":" + q.Get("nonce")
+	sum := sha256.Sum256(body(c))
+	nonces := w.s.o.Nonces
+	first, err := nonces.Claim(ctx, key)
+	switch {
+	case err != nil:
+		w.s.log.Warn("nonce cache claim failed, admitting the message", "err", err)
+	case first:
+		if err := nonces.Store(ctx, key, sum[:]); err != nil {
+			w.s.log.Warn("nonce cache store failed", "err", err)
+		}
+	default:
+		prev, err := nonces.Wait(ctx, key)
+		if err == nil && !bytes.Equal(prev, sum[:]) {
+			return errReplay
+		}
+	}
+	return nil
+}
+
+// resign works around silenceper parsing a safe-mode timestamp as 32 bits
+// (from 2038-01-19 on every message would fail): a message whose timestamp
+// does not fit, once its signatures are checked here, is handed to
+// silenceper re-signed under timestamp 0, and restamp puts the real one
+// back into the reply. Other requests are returned as they are, with 0.
+func (w *wechatChannel) resign(c *gin.Context, q url.Values) (*http.Request, int64, error) {
+	req := c.Request
+	ts := q.Get("timestamp")
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return nil, 0, badRequest("timestamp is not a number", nil)
+	}
+	if _, err := strconv.ParseInt(ts, 10, 32); err == nil || sec == 0 {
+		return req, 0, nil
+	}
+	var env message.EncryptedXMLMsg
+	if err := xml.Unmarshal(body(c), &env); err != nil {
+		return nil, 0, badRequest("malformed message", err)
+	}
+	if !validSignature(q.Get("msg_signature"), w.token, ts, q.Get("nonce"), env.EncryptedMsg) {
+		return nil, 0, errSignature
+	}
+	q2 := url.Values{}
+	for k, v := range q {
+		q2[k] = v
+	}
+	q2.Set("timestamp", "0")
+	q2.Set("signature", util.Signature(w.token, "0", q.Get("nonce")))
+	q2.Set("msg_signature", util.Signature(w.token, "0", q.Get("nonce"), env.EncryptedMsg))
+	r2 := req.Clone(req.Context())
+	r2.URL.RawQuery = q2.Encode()
+	return r2, sec, nil
+}
+
+// restamp gives a safe-mode reply, encrypted and signed by silenceper
+// under the substitute timestamp 0, the request's real timestamp and the
+// signature over it.
+func (w *wechatChannel) restamp(out *bufferWriter, ts int64, nonce string) error {
+	var env message.ResponseEncryptedXMLMsg
+	if err := xml.Unmarshal(out.buf.Bytes(), &env); err != nil {
+		return fmt.Errorf("restamp wechat reply: %w", err)
+	}
+	env.Timestamp = ts
+	env.MsgSignature = util.Signature(w.token, strconv.FormatInt(ts, 10), nonce, env.EncryptedMsg)
+	b, err := xml.Marshal(env)
+	if err != nil {
+		return fmt.Errorf("restamp wechat reply: %w", err)
+	}
+	out.buf.Reset()
+	out.buf.Write(b)
 	return nil
 }
 

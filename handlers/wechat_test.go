@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -39,7 +40,11 @@ func TestWeChatVectorA(t *testing.T) {
 		{"safe", "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[" + enc + "]]></Encrypt></xml>", true},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
-			h := newHarness(t, Options{Token: v.Token, AppID: v.AppID, EncodingAESKey: v.EncodingAESKey})
+			o := Options{Token: v.Token, AppID: v.AppID, EncodingAESKey: v.EncodingAESKey}
+			if !tc.aes {
+				o = Options{Token: v.Token} // plaintext mode: no EncodingAESKey
+			}
+			h := newHarness(t, o)
 			q := url.Values{}
 			q.Set("signature", v.Signature)
 			q.Set("timestamp", v.Timestamp)
@@ -91,7 +96,7 @@ func TestWeChatURLCheck(t *testing.T) {
 
 // Plaintext mode: a real question gets an answer that names the item.
 func TestWeChatPlaintext(t *testing.T) {
-	h := newHarness(t, wechatOptions())
+	h := newHarness(t, plainOptions())
 	w := h.do(wechatPost(signedQuery(testToken), wechatText("oAlice", 1001, disabilityQuestion)))
 	r := plainReply(t, w)
 	if !strings.Contains(r.Content, disabilityItem) {
@@ -130,7 +135,7 @@ func TestWeChatSafeMode(t *testing.T) {
 }
 
 func TestWeChatMessages(t *testing.T) {
-	h := newHarness(t, wechatOptions())
+	h := newHarness(t, plainOptions())
 	welcome := h.b.Welcome(wechatFormat)
 	for _, tc := range []struct {
 		name, body string
@@ -193,6 +198,7 @@ func TestWeChatBadSignature(t *testing.T) {
 
 func TestWeChatBadBodies(t *testing.T) {
 	h := newHarness(t, Options{Token: testToken, AppID: testAppID, EncodingAESKey: testAESKey, MaxBody: 1024})
+	hp := newHarness(t, Options{Token: testToken, MaxBody: 1024})
 	for name, body := range map[string]string{
 		"empty":           "",
 		"not xml":         "hello",
@@ -205,7 +211,7 @@ func TestWeChatBadBodies(t *testing.T) {
 		"bad CreateTime":  "<xml><FromUserName>o</FromUserName><MsgType>event</MsgType><CreateTime>-</CreateTime></xml>",
 		"binary":          "\x00\x01\x02<xml>",
 	} {
-		if w := h.do(wechatPost(signedQuery(testToken), body)); w.Code != http.StatusBadRequest {
+		if w := hp.do(wechatPost(signedQuery(testToken), body)); w.Code != http.StatusBadRequest {
 			t.Errorf("%s: status %d body %q, want 400", name, w.Code, w.Body.String())
 		}
 	}
@@ -218,7 +224,7 @@ func TestWeChatBadBodies(t *testing.T) {
 	} {
 		q := signedQuery(testToken)
 		q.Set("encrypt_type", "aes")
-		q.Set("msg_signature", util.Signature(testToken, testTS, testNonce, enc))
+		q.Set("msg_signature", util.Signature(testToken, testTS, q.Get("nonce"), enc))
 		body := "<xml><ToUserName>gh</ToUserName><Encrypt><![CDATA[" + enc + "]]></Encrypt></xml>"
 		if w := h.do(wechatPost(q, body)); w.Code != http.StatusBadRequest {
 			t.Errorf("safe mode, %s: status %d body %q, want 400", name, w.Code, w.Body.String())
@@ -226,20 +232,20 @@ func TestWeChatBadBodies(t *testing.T) {
 	}
 	q := signedQuery(testToken)
 	q.Set("encrypt_type", "aes")
-	if w := h.do(wechatPost(q, "<xml><ToUserName>gh</ToUserName></xml>")); w.Code != http.StatusBadRequest {
-		t.Errorf("safe mode without Encrypt: status %d, want 400", w.Code)
+	if w := h.do(wechatPost(q, "<xml><ToUserName>gh</ToUserName></xml>")); w.Code != http.StatusForbidden {
+		t.Errorf("safe mode without Encrypt: status %d, want 403", w.Code)
 	}
 	// Oversize, with and without a Content-Length.
 	big := wechatText("oBig", 5001, strings.Repeat("很", 400))
-	if w := h.do(wechatPost(signedQuery(testToken), big)); w.Code != http.StatusRequestEntityTooLarge {
+	if w := hp.do(wechatPost(signedQuery(testToken), big)); w.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversize: status %d, want 413", w.Code)
 	}
 	req := wechatPost(signedQuery(testToken), big)
 	req.ContentLength = -1
-	if w := h.do(req); w.Code != http.StatusRequestEntityTooLarge {
+	if w := hp.do(req); w.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversize, chunked: status %d, want 413", w.Code)
 	}
-	if qs := h.rec.Questions(); len(qs) != 0 {
+	if qs := append(h.rec.Questions(), hp.rec.Questions()...); len(qs) != 0 {
 		t.Errorf("questions recorded: %d, want 0", len(qs))
 	}
 	// Safe mode is off without an EncodingAESKey.
@@ -254,9 +260,12 @@ func TestWeChatBadBodies(t *testing.T) {
 // attempt): the question is processed once and all three get the same
 // reply.
 func TestWeChatDedupe(t *testing.T) {
-	h := newHarness(t, wechatOptions())
 	for _, mode := range []string{"plain", "safe"} {
 		t.Run(mode, func(t *testing.T) {
+			h := newHarness(t, wechatOptions())
+			if mode == "plain" {
+				h = newHarness(t, plainOptions())
+			}
 			before := len(h.rec.Questions())
 			msgID := int64(6001)
 			if mode == "safe" {
@@ -311,6 +320,7 @@ func TestWeChatDedupe(t *testing.T) {
 		})
 	}
 	// Events are deduplicated by FromUserName + CreateTime + Event.
+	h := newHarness(t, plainOptions())
 	ev := wechatEvent("oGina", "subscribe", 1409735800)
 	a := plainReply(t, h.do(wechatPost(signedQuery(testToken), ev)))
 	b := plainReply(t, h.do(wechatPost(signedQuery(testToken), ev)))
@@ -349,7 +359,8 @@ func TestWeChatDeadline(t *testing.T) {
 // Citizens' text and OpenIDs stay out of the info log.
 func TestWeChatLogsNoCitizenText(t *testing.T) {
 	h := newHarness(t, wechatOptions())
-	plainReply(t, h.do(wechatPost(signedQuery(testToken), wechatText("oSecretUser", 8001, "我家的低保申请进度怎么查"))))
+	hp := newHarness(t, Options{Token: testToken, Logger: slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelInfo}))})
+	plainReply(t, hp.do(wechatPost(signedQuery(testToken), wechatText("oSecretUser", 8001, "我家的低保申请进度怎么查"))))
 	q, body := sealWeChat(t, wechatText("oSecretUser", 8002, "我家的低保申请进度怎么查"))
 	openReply(t, h.do(wechatPost(q, body)), testToken, testAppID, testAESKey)
 	log := h.log.String()
@@ -371,4 +382,115 @@ func grep(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// Finding 2 of issue 15: with an EncodingAESKey configured, a plaintext
+// message (whose signature covers only token, timestamp and nonce, not the
+// message) is refused, so that a signature seen once cannot carry a forged
+// question: the official vector A's plaintext, and a forged message under
+// its signature, are 403 with nothing processed. Compatible and safe mode
+// still work (TestWeChatVectorA).
+func TestWeChatSafeModeRefusesPlaintext(t *testing.T) {
+	v := loadVectors(t).A
+	h := newHarness(t, Options{Token: v.Token, AppID: v.AppID, EncodingAESKey: v.EncodingAESKey})
+	q := url.Values{}
+	q.Set("signature", v.Signature)
+	q.Set("timestamp", v.Timestamp)
+	q.Set("nonce", v.Nonce)
+	q.Set("openid", "oyORnuP8q7ou2gfYjqLzSIWZf0rs")
+	for name, body := range map[string]string{
+		"the vector's plaintext": v.Decrypted,
+		"forged":                 wechatText("oVictim", 9101, disabilityQuestion),
+	} {
+		if w := h.do(wechatPost(q, body)); w.Code != http.StatusForbidden {
+			t.Errorf("%s: status %d %q, want 403", name, w.Code, w.Body.String())
+		}
+	}
+	// encrypt_type=aes without an Encrypt: nothing the signature covers.
+	q.Set("encrypt_type", "aes")
+	q.Set("msg_signature", util.Signature(v.Token, v.Timestamp, v.Nonce, ""))
+	if w := h.do(wechatPost(q, wechatText("oVictim", 9102, disabilityQuestion))); w.Code != http.StatusForbidden {
+		t.Errorf("safe mode without Encrypt: status %d, want 403", w.Code)
+	}
+	if qs := h.rec.Questions(); len(qs) != 0 {
+		t.Errorf("processed %+v, want nothing", qs)
+	}
+}
+
+// Plaintext mode: the timestamp must be within the window of the clock
+// (default 5 minutes, either way), and a nonce carries one body only: the
+// same body again is WeChat's retry (the same reply), another body under
+// it is a forgery (403).
+func TestWeChatPlaintextWindowAndReplay(t *testing.T) {
+	at := func(d time.Duration) func() time.Time { return func() time.Time { return vectorTime().Add(d) } }
+	for _, tc := range []struct {
+		name   string
+		now    func() time.Time
+		window time.Duration
+		want   int
+	}{
+		{"vector's own time", vectorTime, 0, http.StatusOK},
+		{"4m59s later", at(4*time.Minute + 59*time.Second), 0, http.StatusOK},
+		{"5m01s later", at(5*time.Minute + time.Second), 0, http.StatusForbidden},
+		{"5m01s earlier", at(-5*time.Minute - time.Second), 0, http.StatusForbidden},
+		{"the real clock", time.Now, 0, http.StatusForbidden},
+		{"20 minutes later, window 30m", at(20 * time.Minute), 30 * time.Minute, http.StatusOK},
+	} {
+		o := plainOptions()
+		o.Now, o.TimestampWindow = tc.now, tc.window
+		h := newHarness(t, o)
+		if w := h.do(wechatPost(signedQuery(testToken), wechatText("oIvy", 9201, disabilityQuestion))); w.Code != tc.want {
+			t.Errorf("%s: status %d %q, want %d", tc.name, w.Code, w.Body.String(), tc.want)
+		}
+	}
+
+	h := newHarness(t, plainOptions())
+	q := signedQuery(testToken)
+	first := plainReply(t, h.do(wechatPost(q, wechatText("oJack", 9301, disabilityQuestion)))).Content
+	if again := plainReply(t, h.do(wechatPost(q, wechatText("oJack", 9301, disabilityQuestion)))).Content; again != first {
+		t.Errorf("retry under the same nonce = %q, want %q", again, first)
+	}
+	if w := h.do(wechatPost(q, wechatText("oVictim", 9302, "低保怎么申请"))); w.Code != http.StatusForbidden {
+		t.Errorf("another body under a used nonce: status %d, want 403", w.Code)
+	}
+	if qs := h.rec.Questions(); len(qs) != 1 {
+		t.Errorf("processed %d questions, want 1", len(qs))
+	}
+	// Timestamps are 64-bit: past 2038 plaintext mode still works.
+	o := plainOptions()
+	o.Now = func() time.Time { return time.Unix(1<<31, 0) }
+	h = newHarness(t, o)
+	q = signedQueryAt(testToken, "2147483648", "2038")
+	plainReply(t, h.do(wechatPost(q, wechatText("oKate", 9401, disabilityQuestion))))
+	q = signedQueryAt(testToken, "x", "n")
+	if w := h.do(wechatPost(q, wechatText("oKate", 9402, disabilityQuestion))); w.Code != http.StatusBadRequest {
+		t.Errorf("timestamp x: status %d, want 400", w.Code)
+	}
+}
+
+// Finding 8 of issue 15: silenceper parses a safe-mode timestamp as 32
+// bits, so from 2038-01-19 every message was a 400. Now it is answered,
+// and the reply carries the request's timestamp under a valid signature.
+func TestWeChatSafeModeTimestamp2038(t *testing.T) {
+	h := newHarness(t, wechatOptions())
+	const ts = "2147483648"
+	enc, err := util.EncryptMsg([]byte("0123456789abcdef"), []byte(wechatText("oLeo", 9501, disabilityQuestion)), testAppID, testAESKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := signedQueryAt(testToken, ts, "2038")
+	q.Set("encrypt_type", "aes")
+	q.Set("msg_signature", util.Signature(testToken, ts, "2038", string(enc)))
+	body := "<xml><ToUserName><![CDATA[gh_dutybot]]></ToUserName><Encrypt><![CDATA[" + string(enc) + "]]></Encrypt></xml>"
+	w := h.do(wechatPost(q, body))
+	if r := openReply(t, w, testToken, testAppID, testAESKey); !strings.Contains(r.Content, disabilityItem) {
+		t.Errorf("reply = %q, want it to name %s", r.Content, disabilityItem)
+	}
+	if !strings.Contains(w.Body.String(), "<TimeStamp>2147483648</TimeStamp>") {
+		t.Errorf("reply envelope %q does not carry the request's timestamp", w.Body.String())
+	}
+	q.Set("msg_signature", strings.Repeat("0", 40))
+	if w := h.do(wechatPost(q, body)); w.Code != http.StatusForbidden {
+		t.Errorf("2038, bad msg_signature: status %d, want 403", w.Code)
+	}
 }
