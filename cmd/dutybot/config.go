@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 )
@@ -83,6 +84,10 @@ type WeChatConfig struct {
 	Token          string `yaml:"token"`            // DUTYBOT_WECHAT_TOKEN
 	EncodingAESKey string `yaml:"encoding_aes_key"` // DUTYBOT_WECHAT_AESKEY
 	Path           string `yaml:"path"`             // DUTYBOT_WECHAT_PATH
+	// TimestampWindow is how many seconds a plaintext-mode message's
+	// timestamp may be from the clock, either way
+	// (DUTYBOT_WECHAT_TIMESTAMP_WINDOW); 0 means 300.
+	TimestampWindow int `yaml:"timestamp_window"`
 }
 
 // Enabled reports whether the official-account channel is configured.
@@ -219,6 +224,7 @@ var envSettings = []envSetting{
 	{"DUTYBOT_WECHAT_TOKEN", "wechat.token", envString(func(c *Config) *string { return &c.WeChat.Token })},
 	{"DUTYBOT_WECHAT_AESKEY", "wechat.encoding_aes_key", envString(func(c *Config) *string { return &c.WeChat.EncodingAESKey })},
 	{"DUTYBOT_WECHAT_PATH", "wechat.path", envString(func(c *Config) *string { return &c.WeChat.Path })},
+	{"DUTYBOT_WECHAT_TIMESTAMP_WINDOW", "wechat.timestamp_window", envInt("must be a whole number of seconds", func(c *Config) *int { return &c.WeChat.TimestampWindow })},
 	{"DUTYBOT_WECOM_BOT_TOKEN", "wecom_bot.token", envString(func(c *Config) *string { return &c.WeComBot.Token })},
 	{"DUTYBOT_WECOM_BOT_AESKEY", "wecom_bot.encoding_aes_key", envString(func(c *Config) *string { return &c.WeComBot.EncodingAESKey })},
 	{"DUTYBOT_WECOM_BOT_PATH", "wecom_bot.path", envString(func(c *Config) *string { return &c.WeComBot.Path })},
@@ -354,6 +360,9 @@ func (c Config) Validate() error {
 		secret("wechat.token", "required when wechat.app_id or wechat.app_secret is set")
 	}
 	checkPath(&errs, "wechat.path", w.Path)
+	if w.TimestampWindow != 0 && (w.TimestampWindow < 30 || w.TimestampWindow > 86400) {
+		bad("wechat.timestamp_window", w.TimestampWindow, "must be from 30 to 86400 seconds (or 0 for the default, 300)")
+	}
 
 	// WeCom intelligent bot.
 	b := c.WeComBot
@@ -483,4 +492,12 @@ func LoadConfig(path string, lookup func(string) (string, bool)) (Config, error)
 		return Config{}, err
 	}
 	return c, nil
+}
+
+// window returns TimestampWindow as a duration, the default for 0.
+func (c WeChatConfig) window() time.Duration {
+	if c.TimestampWindow == 0 {
+		return handlers.DefaultTimestampWindow
+	}
+	return time.Duration(c.TimestampWindow) * time.Second
 }

@@ -30,6 +30,7 @@ type Shared struct {
 	Sessions    bot.SessionStore   // for bot.Options.Sessions
 	Limiter     bot.Limiter        // for bot.Options.Limiter; nil also when the rate limit is off
 	Dedupe      bot.DedupeStore    // for handlers.Options.Dedupe
+	Nonces      bot.DedupeStore    // for handlers.Options.Nonces
 	WeChatCache cache.Cache        // for handlers.Options.WeChatCache
 	Store       *qlog.Store        // the question log in PostgreSQL; nil without postgres.url
 }
@@ -55,6 +56,9 @@ func openShared(ctx context.Context, cfg Config, log *slog.Logger) (*Shared, fun
 		sh.Redis = c
 		sh.Sessions = redisstore.NewSessions(c, 10000)
 		sh.Dedupe = redisstore.NewDedupe(c, 2*time.Minute)
+		// A plaintext-mode nonce is remembered as long as its timestamp
+		// is accepted, on every replica.
+		sh.Nonces = redisstore.NewDedupe(c, 2*cfg.WeChat.window())
 		sh.WeChatCache = redisstore.NewCache(c)
 		if cfg.RateLimit > 0 {
 			sh.Limiter = redisstore.NewLimiter(c, cfg.RateLimit)

@@ -227,8 +227,11 @@ var nonceSeq atomic.Int64
 // wechat sends a signed plaintext-mode text message and returns the text
 // of the reply ("" for "success", the no-reply answer).
 func (r *replica) wechat(user string, msgID int64, text string) (string, error) {
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	nonce := strconv.FormatInt(nonceSeq.Add(1), 10)
+	return r.wechatNonce(user, msgID, text, strconv.FormatInt(time.Now().Unix(), 10), strconv.FormatInt(nonceSeq.Add(1), 10))
+}
+
+// wechatNonce is wechat with the timestamp and nonce given.
+func (r *replica) wechatNonce(user string, msgID int64, text, ts, nonce string) (string, error) {
 	parts := []string{replicaToken, ts, nonce}
 	sort.Strings(parts)
 	sum := sha1.Sum([]byte(strings.Join(parts, "")))
@@ -439,6 +442,22 @@ func TestReplicas(t *testing.T) {
 		waitLogged(t, db, ids)
 		if hits := dedupeHits(t, a, b); hits < 5 {
 			t.Errorf("dedupe hits over both replicas = %v, want ≥ 5 (each message answered once)", hits)
+		}
+	})
+
+	// Issue 15: a plaintext-mode nonce carries one message on all
+	// replicas (the replay cache is in Redis): a forged body under a
+	// signature seen on A is refused by B.
+	t.Run("nonce used on A, forged on B", func(t *testing.T) {
+		ts, nonce := strconv.FormatInt(time.Now().Unix(), 10), "replay"+strconv.FormatInt(nonceSeq.Add(1), 10)
+		if got, err := a.wechatNonce("oNonce", 7050000000000000000, "办残疾证找谁", ts, nonce); err != nil || got == "" {
+			t.Fatalf("A: %q, %v", got, err)
+		}
+		if _, err := b.wechatNonce("oVictim", 7050000000000000001, "低保怎么申请", ts, nonce); err == nil || !strings.Contains(err.Error(), "status 403") {
+			t.Errorf("B, another body under A's nonce: %v, want status 403", err)
+		}
+		if got, err := b.wechatNonce("oNonce", 7050000000000000000, "办残疾证找谁", ts, nonce); err != nil || got == "" {
+			t.Errorf("B, WeChat's retry of A's message: %q, %v; want the reply", got, err)
 		}
 	})
 

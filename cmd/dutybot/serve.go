@@ -263,23 +263,25 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Metrics.SetLibrary(b.Library())
 
 	engine, err := handlers.New(handlers.Options{
-		Bot:            b,
-		WeChatPath:     cfg.WeChat.Path,
-		AppID:          cfg.WeChat.AppID,
-		AppSecret:      cfg.WeChat.AppSecret,
-		Token:          cfg.WeChat.Token,
-		EncodingAESKey: cfg.WeChat.EncodingAESKey,
-		WeComPath:      cfg.WeComBot.Path,
-		WeComToken:     cfg.WeComBot.Token,
-		WeComAESKey:    cfg.WeComBot.EncodingAESKey,
-		Logger:         log,
-		Metrics:        m.Metrics,
-		Dedupe:         shared.Dedupe,
-		WeChatCache:    shared.WeChatCache,
-		Menu:           cfg.Menu,
-		Ready:          m.ready,
-		Admin:          handlers.Admin{Token: cfg.AdminToken, Report: m.report, Reload: m.Reload},
-		Extra:          func(e *gin.Engine) { web.Register(e) }, // the staff console at /
+		Bot:             b,
+		WeChatPath:      cfg.WeChat.Path,
+		AppID:           cfg.WeChat.AppID,
+		AppSecret:       cfg.WeChat.AppSecret,
+		Token:           cfg.WeChat.Token,
+		EncodingAESKey:  cfg.WeChat.EncodingAESKey,
+		WeComPath:       cfg.WeComBot.Path,
+		WeComToken:      cfg.WeComBot.Token,
+		WeComAESKey:     cfg.WeComBot.EncodingAESKey,
+		Logger:          log,
+		Metrics:         m.Metrics,
+		Dedupe:          shared.Dedupe,
+		Nonces:          shared.Nonces,
+		TimestampWindow: cfg.WeChat.window(),
+		WeChatCache:     shared.WeChatCache,
+		Menu:            cfg.Menu,
+		Ready:           m.ready,
+		Admin:           handlers.Admin{Token: cfg.AdminToken, Report: m.report, Reload: m.Reload},
+		Extra:           func(e *gin.Engine) { web.Register(e) }, // the staff console at /
 	})
 	if err != nil {
 		return err
