@@ -575,7 +575,7 @@ func alarmYields(u *OutOfScope, hits []*Item, cands []Candidate, max float64, th
 func (c *conv) unlisted(text string, u *OutOfScope) *Answer {
 	a := &Answer{Decision: DecideNone, Unlisted: u}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "抱歉，“%s”不属于%s的履职事项。\n", clip(text, 30), c.t.Name)
+	fmt.Fprintf(&sb, "抱歉，“%s”不属于%s的履职事项。\n", quote(c.q.Format, text, 30), c.t.Name)
 	what := "这类事情"
 	if u.Matter != u.Body {
 		what = u.Matter + "这类事情"
@@ -590,7 +590,7 @@ func (c *conv) unlisted(text string, u *OutOfScope) *Answer {
 func (c *conv) none(text string, near []*Item) *Answer {
 	a := &Answer{Decision: DecideNone}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "抱歉，%s的履职事项清单里没有找到与“%s”对应的事项。\n", c.t.Name, clip(text, 30))
+	fmt.Fprintf(&sb, "抱歉，%s的履职事项清单里没有找到与“%s”对应的事项。\n", c.t.Name, quote(c.q.Format, text, 30))
 	if len(near) > 0 {
 		sb.WriteString("相近的事项有：\n")
 		for i, it := range near {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -15,8 +16,8 @@ const maxMentionRunes = 16
 // U+2005, after the name), at most maxMentionRunes characters. The name of
 // a mention that runs on into the question without a break ("@助手请问")
 // cannot be told from it: only the @ goes, as it does when the name would
-// be the whole text. An @ inside a word
-// (an e-mail address) is left alone.
+// be the whole text. An @ inside an ASCII word (an e-mail address) is
+// left alone; one glued to a question's end ("低保找谁@助手") is a mention.
 func stripMentions(s string) string {
 	if !strings.ContainsAny(s, "@＠") {
 		return s
@@ -25,7 +26,7 @@ func stripMentions(s string) string {
 	out := make([]rune, 0, len(rs))
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
-		if r != '@' && r != '＠' || i > 0 && !mentionBreak(rs[i-1]) {
+		if r != '@' && r != '＠' || i > 0 && !mentionBreak(rs[i-1]) && !gluedMention(rs, i) {
 			out = append(out, r)
 			continue
 		}
@@ -41,6 +42,18 @@ func stripMentions(s string) string {
 		out = append(out, ' ')
 	}
 	return string(out)
+}
+
+// gluedMention reports whether the @ at rs[i], right after a word, is a
+// mention typed on after the question ("低保找谁@履职助手"): the word is
+// not ASCII (an e-mail address's is) and the name runs to the end of the
+// text.
+func gluedMention(rs []rune, i int) bool {
+	if rs[i-1] <= unicode.MaxASCII {
+		return false
+	}
+	n := len(rs) - i - 1
+	return n > 0 && n <= maxMentionRunes && !slices.ContainsFunc(rs[i+1:], mentionBreak)
 }
 
 // mentionBreak reports whether r ends an @mention's name: a space or

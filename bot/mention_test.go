@@ -17,6 +17,9 @@ func TestStripMentions(t *testing.T) {
 		{"@助手请问低保找谁", "助手请问低保找谁"}, // no break after the name: only the @ goes
 		{"@机器人\u2005", ""},
 		{"发到 abc@example.com", "发到 abc@example.com"},
+		{"低保找谁@李四", "低保找谁"},          // glued to the question's end
+		{"低保找谁@李四 还有", "低保找谁@李四 还有"}, // not at the end: may be part of the question
+		{"发到abc@example.com", "发到abc@example.com"},
 		{"低保", "低保"},
 		{"", ""},
 	} {

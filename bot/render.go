@@ -289,6 +289,30 @@ func helpText(lib *Library, t *Township, c *Contacts, h Hotlines, welcome bool) 
 	return sb.String()
 }
 
+// quote is the asker's text as a reply quotes it, clipped to n
+// characters. In markdown it is put on one line and its markup is escaped,
+// so that what a person typed ([点我](http://…), **…**, # …) shows as
+// typed and never becomes a link, emphasis or a heading in the bot's
+// group message.
+func quote(f Format, s string, n int) string {
+	if !f.Markdown {
+		return clip(s, n)
+	}
+	s = clip(strings.Join(strings.Fields(s), " "), n)
+	var sb strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(markdownMarks, r) {
+			sb.WriteByte('\\')
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// markdownMarks are the characters markdown may read as markup; each can
+// be escaped with a backslash.
+const markdownMarks = "\\`*_{}[]()#+-.!|<>~"
+
 // clip shortens s to at most n characters, marking the cut with …
 func clip(s string, n int) string {
 	// The byte offset of the rune after the first n, if any.

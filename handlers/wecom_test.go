@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -306,5 +307,45 @@ func TestOpenMsg(t *testing.T) {
 	}
 	if _, _, err := openMsg("!!!", key); err == nil {
 		t.Error("openMsg(not base64) succeeded")
+	}
+}
+
+// Finding 6 of issue 15: the @-mention is cut whatever Unicode space
+// follows it (WeCom's U+2005, an ideographic space, a no-break space, a
+// tab, a newline) or when nothing does, and the question is answered, not
+// taken for an empty message (the help text).
+func TestWeComMentionVariants(t *testing.T) {
+	h := newHarness(t, wechatOptions())
+	var contents []string
+	for _, sep := range []string{" ", "\u2005", "\u3000", "\u00a0", "\t", "\n", "\r\n", " \u3000"} {
+		contents = append(contents, "@乡村助手"+sep+disabilityQuestion, disabilityQuestion+sep+"@乡村助手")
+	}
+	contents = append(contents, disabilityQuestion+"@乡村助手") // nothing between question and mention
+	for i, content := range contents {
+		r := openWeCom(t, h.do(sealWeCom(t, wecomText(fmt.Sprint("msg-sep-", i), "zhaoliu", "group", content))))
+		if !strings.Contains(r.Stream.Content, disabilityItem) {
+			t.Errorf("%q: reply %q, want the answer naming %s", content, r.Stream.Content, disabilityItem)
+		}
+	}
+	for _, q := range h.rec.Questions() {
+		if strings.Contains(q.Text, "助手") || strings.Contains(q.Text, "@") {
+			t.Errorf("recorded question %q still holds the mention", q.Text)
+		}
+	}
+}
+
+// Finding 6 of issue 15: what the bot quotes from the asker is escaped in
+// a markdown reply: a link, emphasis or a heading in the question stays
+// text in the bot's group message.
+func TestWeComQuotesEscaped(t *testing.T) {
+	h := newHarness(t, wechatOptions())
+	for i, q := range []string{"[点我](http://evil.example/x)", "**紧急通知** 快来", "# 标题 `代码` <b>x</b>"} {
+		r := openWeCom(t, h.do(sealWeCom(t, wecomText(fmt.Sprint("msg-md-", i), "sunqi", "single", q))))
+		c := r.Stream.Content
+		for _, raw := range []string{"[点我](", "**紧急通知**", "`代码`", "<b>"} {
+			if strings.Contains(q, raw) && strings.Contains(c, raw) {
+				t.Errorf("%q: reply %q quotes %q unescaped", q, c, raw)
+			}
+		}
 	}
 }
