@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -8,8 +9,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 
 	"dutybot/bot"
 )
@@ -201,7 +204,7 @@ func TestHealthReadyMetrics(t *testing.T) {
 	if w := h.do(httptest.NewRequest(http.MethodGet, "/healthz", nil)); w.Code != http.StatusOK {
 		t.Errorf("/healthz = %d", w.Code)
 	}
-	if w := h.do(httptest.NewRequest(http.MethodGet, "/readyz", nil)); w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "documents not loaded") {
+	if w := h.do(httptest.NewRequest(http.MethodGet, "/readyz", nil)); w.Code != http.StatusServiceUnavailable || w.Body.String() != `{"status":"unavailable"}` {
 		t.Errorf("/readyz not ready = %d %s", w.Code, w.Body.String())
 	}
 	ready = nil
@@ -302,5 +305,43 @@ func TestPanicIsA500(t *testing.T) {
 	}
 	if w := h.do(httptest.NewRequest(http.MethodGet, "/healthz", nil)); w.Code != http.StatusOK {
 		t.Errorf("/healthz after a panic = %d", w.Code)
+	}
+}
+
+// Finding 5 of issue 15: while PostgreSQL is down, /readyz told anyone the
+// database user, name and host:port. The public answer is a bare
+// "unavailable"; the error, from a real connection attempt, goes to the
+// log and to a caller with the admin token, once per reason in the log.
+func TestReadyzHidesInternals(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	// What pgx says when PostgreSQL is down, as the store's Ping returns it.
+	_, dbErr := pgx.Connect(ctx, "postgres://dutyuser:pw@127.0.0.1:1/dutydb?connect_timeout=1")
+	if dbErr == nil {
+		t.Fatal("PostgreSQL on port 1 answered")
+	}
+	const admin = "0123456789abcdef-admin"
+	h := newHarness(t, Options{Ready: func() error { return dbErr }, Admin: Admin{Token: admin}})
+	for range 3 {
+		w := h.do(httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		if w.Code != http.StatusServiceUnavailable || w.Body.String() != `{"status":"unavailable"}` {
+			t.Errorf("public /readyz = %d %s, want 503 {\"status\":\"unavailable\"}", w.Code, w.Body.String())
+		}
+	}
+	req := httptest.NewRequest(http.MethodGet, "/readyz", nil)
+	req.Header.Set("Authorization", "Bearer wrong-token-0123456789")
+	if w := h.do(req); strings.Contains(w.Body.String(), "dutydb") {
+		t.Errorf("/readyz with a wrong token tells %s", w.Body.String())
+	}
+	req.Header.Set("Authorization", "Bearer "+admin)
+	if w := h.do(req); w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), dbErr.Error()[:20]) {
+		t.Errorf("/readyz with the admin token = %d %s, want the error %q", w.Code, w.Body.String(), dbErr)
+	}
+	log := h.log.String()
+	if n := strings.Count(log, "not ready"); n != 1 {
+		t.Errorf("logged %d not-ready lines for one reason, want 1:\n%s", n, log)
+	}
+	if !strings.Contains(log, "127.0.0.1") {
+		t.Errorf("the log does not tell the error:\n%s", log)
 	}
 }

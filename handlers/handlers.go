@@ -101,6 +101,10 @@ type server struct {
 	wk      *wecomChannel  // nil when the WeCom bot is off
 	workers *workers       // answer the questions
 	items   atomic.Pointer[itemJSONCache]
+
+	readyMu     sync.Mutex // guards the last /readyz failure logged
+	readyErr    string
+	readyLogged time.Time
 }
 
 // New returns a gin engine serving the configured channels:
@@ -231,15 +235,35 @@ func decodeAESKey(s string) ([]byte, error) {
 	return key, nil
 }
 
-// ready answers /readyz from Options.Ready.
+// ready answers /readyz from Options.Ready: 200 "ready", or 503
+// {"status":"unavailable"}. Why it is not ready (a database error names
+// its user, database and host:port) is told only to the log and, with the
+// admin token, to the caller.
 func (s *server) ready(c *gin.Context) {
 	if s.o.Ready != nil {
 		if err := s.o.Ready(); err != nil {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"error": err.Error()})
+			s.notReady(err)
+			body := gin.H{"status": "unavailable"}
+			if s.isAdmin(c) {
+				body["error"] = err.Error()
+			}
+			c.JSON(http.StatusServiceUnavailable, body)
 			return
 		}
 	}
 	c.String(http.StatusOK, "ready\n")
+}
+
+// notReady logs why /readyz failed: when the reason changes, and at most
+// once a minute while it stays (a balancer polls every few seconds).
+func (s *server) notReady(err error) {
+	now := time.Now()
+	s.readyMu.Lock()
+	defer s.readyMu.Unlock()
+	if msg := err.Error(); msg != s.readyErr || now.Sub(s.readyLogged) >= time.Minute {
+		s.readyErr, s.readyLogged = msg, now
+		s.log.Warn("not ready", "err", err)
+	}
 }
 
 // deadline returns the context a request is answered under. It is not
