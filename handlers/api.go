@@ -88,10 +88,20 @@ func nonNilSteps(s []bot.StepGroup) []bot.StepGroup {
 }
 
 // apiAsk answers POST /api/ask: 400 for a body that is not JSON or an
-// empty question, 404 for an unknown township, 413 for a body over MaxBody.
+// empty question, 404 for an unknown township, 413 for a body over
+// MaxBody, 429 for a client over its limit.
+//
+// Each client address may ask Options.ClientLimiter's allowance (429
+// past it, with Retry-After), unless the request has the admin token.
 func (s *server) apiAsk(c *gin.Context) error {
 	ctx, cancel := s.deadline(c)
 	defer cancel()
+	if s.o.ClientLimiter != nil && !s.isAdmin(c) {
+		if ok, err := s.o.ClientLimiter.Allow(ctx, "api-client:"+c.ClientIP()); err == nil && !ok {
+			c.Header("Retry-After", "60")
+			return errTooMany
+		}
+	}
 	var req askRequest
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return badRequest("bad JSON", err)

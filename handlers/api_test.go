@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
@@ -344,4 +346,100 @@ func TestReadyzHidesInternals(t *testing.T) {
 	if !strings.Contains(log, "127.0.0.1") {
 		t.Errorf("the log does not tell the error:\n%s", log)
 	}
+}
+
+// Finding 1 of issue 15: the per-user limit never held on the JSON API
+// (no user, or a new user per request, got a new allowance). Each client
+// address now has its own allowance, whatever user it names; its
+// X-Forwarded-For counts only from a trusted proxy (a client cannot forge
+// its way to a new address); the admin token is exempt; and a WeChat user
+// on the same address is answered all the same. Nothing past the
+// allowance reaches the question log.
+func TestAPIClientLimit(t *testing.T) {
+	const admin = "0123456789abcdef-admin"
+	h := newHarness(t, Options{Token: testToken, ClientLimiter: bot.NewMemoryLimiter(5),
+		TrustedProxies: []string{"10.0.0.1"}, Admin: Admin{Token: admin}})
+	ask := func(peer, xff, user, auth string) int {
+		body := `{"question":"办残疾证找谁"}`
+		if user != "" {
+			body = `{"question":"办残疾证找谁","user":"` + user + `"}`
+		}
+		req := apiPost("/api/ask", body)
+		req.RemoteAddr = peer + ":40000"
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+		if auth != "" {
+			req.Header.Set("Authorization", "Bearer "+auth)
+		}
+		w := h.do(req)
+		if w.Code == http.StatusTooManyRequests && w.Header().Get("Retry-After") != "60" {
+			t.Errorf("429 without Retry-After: 60")
+		}
+		return w.Code
+	}
+	codes := func(peer, xff string, n int) (ok, limited int) {
+		for i := range n {
+			switch ask(peer, xff, fmt.Sprint("user", i%3), "") { // users vary: no help
+			case http.StatusOK:
+				ok++
+			case http.StatusTooManyRequests:
+				limited++
+			}
+		}
+		return ok, limited
+	}
+	if ok, lim := codes("192.0.2.10", "", 12); ok != 5 || lim != 7 {
+		t.Errorf("direct client: %d answered, %d limited; want 5, 7", ok, lim)
+	}
+	if c := ask("192.0.2.10", "", "", ""); c != http.StatusTooManyRequests {
+		t.Errorf("without a user: status %d, want 429", c)
+	}
+	if c := ask("192.0.2.10", "198.51.100.99", "", ""); c != http.StatusTooManyRequests {
+		t.Errorf("X-Forwarded-For from an untrusted peer: status %d, want 429 (ignored)", c)
+	}
+	if c := ask("192.0.2.10", "", "", admin); c != http.StatusOK {
+		t.Errorf("admin token: status %d, want 200", c)
+	}
+	if c := ask("192.0.2.10", "", "", "wrong-admin-token-xx"); c != http.StatusTooManyRequests {
+		t.Errorf("wrong admin token: status %d, want 429", c)
+	}
+	// Behind the proxy: the address it saw (the rightmost one it added),
+	// not what the client wrote before it.
+	if ok, lim := codes("10.0.0.1", "198.51.100.7", 8); ok != 5 || lim != 3 {
+		t.Errorf("client behind the proxy: %d answered, %d limited; want 5, 3", ok, lim)
+	}
+	if c := ask("10.0.0.1", "203.0.113.1, 198.51.100.7", "", ""); c != http.StatusTooManyRequests {
+		t.Errorf("forged X-Forwarded-For before the proxy's: status %d, want 429", c)
+	}
+	if ok, _ := codes("10.0.0.1", "198.51.100.8", 1); ok != 1 {
+		t.Error("another client behind the proxy is limited")
+	}
+	// A signed WeChat message from the limited address is answered.
+	req := wechatPost(signedQuery(testToken), wechatText("oNeighbour", 9601, disabilityQuestion))
+	req.RemoteAddr = "192.0.2.10:40001"
+	if r := plainReply(t, h.do(req)); !strings.Contains(r.Content, disabilityItem) {
+		t.Errorf("WeChat from the limited address: %q", r.Content)
+	}
+	if n := len(h.rec.Questions()); n != 5+1+5+1+1 {
+		t.Errorf("logged %d questions, want 13 (the allowances, the admin's, the WeChat one)", n)
+	}
+}
+
+// Finding 8 of issue 15: a long question is cut to MaxQuestion characters
+// before it is matched and logged, on every channel.
+func TestLongQuestionCut(t *testing.T) {
+	h := newHarness(t, Options{})
+	long := disabilityQuestion + strings.Repeat("很", 20000) // 60 KB
+	start := time.Now()
+	w := h.do(apiPost("/api/ask", `{"question":"`+long+`"}`))
+	took := time.Since(start)
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d %s", w.Code, w.Body.String())
+	}
+	qs := h.rec.Questions()
+	if len(qs) != 1 || utf8.RuneCountInString(qs[0].Text) != DefaultMaxQuestion {
+		t.Fatalf("logged %d questions, text of %d characters; want one of %d", len(qs), utf8.RuneCountInString(qs[len(qs)-1].Text), DefaultMaxQuestion)
+	}
+	t.Logf("a 60 KB question answered in %v", took)
 }

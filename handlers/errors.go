@@ -39,6 +39,7 @@ var (
 	errNotFound  = &Error{Code: http.StatusNotFound, Msg: "not found"}
 	errMethod    = &Error{Code: http.StatusMethodNotAllowed, Msg: "method not allowed"}
 	errSignature = &Error{Code: http.StatusForbidden, Msg: "bad signature"}
+	errTooMany   = &Error{Code: http.StatusTooManyRequests, Msg: "too many questions from this address: wait a minute"}
 )
 
 // badRequest returns a 400 error showing msg, wrapping the cause err (may be
@@ -79,6 +80,8 @@ func outcome(code int) string {
 		return "too_large"
 	case code == http.StatusNotFound:
 		return "not_found"
+	case code == http.StatusTooManyRequests:
+		return "limited"
 	case code == http.StatusServiceUnavailable:
 		return "unavailable"
 	case code < 500:

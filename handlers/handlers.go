@@ -30,6 +30,9 @@ const (
 	DefaultMaxBody    = 64 << 10
 	// DefaultTimestampWindow is Options.TimestampWindow's default.
 	DefaultTimestampWindow = 5 * time.Minute
+	// DefaultMaxQuestion is Options.MaxQuestion's default: a question
+	// is a sentence or two; 60 KB of text took 14 ms to match.
+	DefaultMaxQuestion = 500
 )
 
 // Options configure the HTTP handlers. The zero value of each field picks a
@@ -80,6 +83,21 @@ type Options struct {
 	// WeChat or WeCom sends again is answered once. Default
 	// bot.NewMemoryDedupe(10000, 2*time.Minute).
 	Dedupe bot.DedupeStore
+
+	// ClientLimiter limits the JSON API's questions per client address,
+	// whatever user a request names (the user only keys its
+	// conversation); a request with the admin token is exempt, and a
+	// refused one is a 429. Nil: no such limit. The signed WeChat and
+	// WeCom callbacks all come from the platforms' few addresses: they are
+	// limited per user by the bot, never here.
+	ClientLimiter bot.Limiter
+	// TrustedProxies are the reverse proxies in front (IPs or CIDR
+	// prefixes): the client address is read from X-Forwarded-For only when
+	// the connection comes from one of them. None: the connection's peer.
+	TrustedProxies []string
+	// MaxQuestion cuts every question, on every channel, to this many
+	// characters before it is matched and logged. Default 500.
+	MaxQuestion int
 
 	// Admin configures the admin API (/api/admin); off without a token.
 	Admin Admin
@@ -153,6 +171,9 @@ func New(o Options) (*gin.Engine, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.MaxQuestion <= 0 {
+		o.MaxQuestion = DefaultMaxQuestion
+	}
 	s := &server{o: o, log: o.Logger, m: o.Metrics, workers: newWorkers(4 * runtime.GOMAXPROCS(0))}
 
 	if o.Token != "" || o.EncodingAESKey != "" {
@@ -188,6 +209,12 @@ func (s *server) engine() (e *gin.Engine, err error) {
 	}()
 	o := s.o
 	e = gin.New()
+	// gin trusts X-Forwarded-For from anyone by default: only from the
+	// configured proxies here (SetTrustedProxies(nil) trusts none).
+	if err := e.SetTrustedProxies(o.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("handlers: trusted proxies: %w", err)
+	}
+	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
 	e.Use(s.recover, s.access)
 	e.HandleMethodNotAllowed = true
 	e.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })

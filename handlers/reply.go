@@ -105,6 +105,7 @@ func (s *server) answer(ctx context.Context, q bot.Question) (*bot.Answer, error
 		a   *bot.Answer
 		err error
 	}
+	q.Text = cutRunes(q.Text, s.o.MaxQuestion)
 	done := make(chan result, 1)
 	start := time.Now()
 	s.workers.run(func() {
@@ -128,6 +129,21 @@ func (s *server) answer(ctx context.Context, q bot.Question) (*bot.Answer, error
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// cutRunes returns s cut to at most n characters.
+func cutRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	runes := 0
+	for i := range s {
+		if runes == n {
+			return s[:i]
+		}
+		runes++
+	}
+	return s
 }
 
 // workers run functions on goroutines of their own, reused: answering a

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -32,6 +33,15 @@ type Config struct {
 	Data       string `yaml:"data"`        // DUTYBOT_DATA: folder of the question log (dutybot.db)
 	AdminToken string `yaml:"admin_token"` // DUTYBOT_ADMIN_TOKEN: bearer token of /api/admin; empty turns the admin API off
 	RateLimit  int    `yaml:"rate_limit"`  // DUTYBOT_RATE_LIMIT: questions per user per minute, 0 = no limit
+	// ClientRateLimit is the JSON API's questions per client address and
+	// minute (DUTYBOT_CLIENT_RATE_LIMIT), 0 = no limit; the admin token
+	// is exempt.
+	ClientRateLimit int `yaml:"client_rate_limit"`
+	// TrustedProxies are the reverse proxies in front, IPs or CIDR
+	// prefixes (DUTYBOT_TRUSTED_PROXIES, comma-separated): the client
+	// address is read from their X-Forwarded-For. Empty means loopback
+	// (127.0.0.1 and ::1, a proxy on the same host).
+	TrustedProxies []string `yaml:"trusted_proxies"`
 	// RetentionDays is how long the question log keeps questions and
 	// feedback (DUTYBOT_RETENTION_DAYS); older rows are deleted once a
 	// day. Default 180; 0 keeps everything.
@@ -113,13 +123,14 @@ type URLConfig struct {
 // DefaultConfig returns the configuration used when nothing is set.
 func DefaultConfig() Config {
 	return Config{
-		Addr:          ":8080",
-		Data:          "./data",
-		RateLimit:     20,
-		RetentionDays: 180,
-		Log:           LogConfig{Format: "text", Level: "info"},
-		WeChat:        WeChatConfig{Path: "/wechat"},
-		WeComBot:      WeComBotConfig{Path: "/wecom/bot"},
+		Addr:            ":8080",
+		Data:            "./data",
+		RateLimit:       20,
+		ClientRateLimit: 60,
+		RetentionDays:   180,
+		Log:             LogConfig{Format: "text", Level: "info"},
+		WeChat:          WeChatConfig{Path: "/wechat", TimestampWindow: 300},
+		WeComBot:        WeComBotConfig{Path: "/wecom/bot"},
 	}
 }
 
@@ -204,16 +215,16 @@ var envSettings = []envSetting{
 	{"DUTYBOT_DATA", "data", envString(func(c *Config) *string { return &c.Data })},
 	{"DUTYBOT_ADMIN_TOKEN", "admin_token", envString(func(c *Config) *string { return &c.AdminToken })},
 	{"DUTYBOT_RATE_LIMIT", "rate_limit", envInt("must be a whole number", func(c *Config) *int { return &c.RateLimit })},
+	{"DUTYBOT_CLIENT_RATE_LIMIT", "client_rate_limit", envInt("must be a whole number", func(c *Config) *int { return &c.ClientRateLimit })},
+	{"DUTYBOT_TRUSTED_PROXIES", "trusted_proxies", func(c *Config, v string) error {
+		c.TrustedProxies = splitList(v)
+		return nil
+	}},
 	{"DUTYBOT_RETENTION_DAYS", "retention_days", envInt("must be a whole number of days", func(c *Config) *int { return &c.RetentionDays })},
 	{"DUTYBOT_LOG_FORMAT", "log.format", envString(func(c *Config) *string { return &c.Log.Format })},
 	{"DUTYBOT_LOG_LEVEL", "log.level", envString(func(c *Config) *string { return &c.Log.Level })},
 	{"DUTYBOT_DOCUMENTS", "documents", func(c *Config, v string) error {
-		c.Documents = nil
-		for _, p := range strings.Split(v, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				c.Documents = append(c.Documents, p)
-			}
-		}
+		c.Documents = splitList(v)
 		return nil
 	}},
 	{"DUTYBOT_SYNONYMS", "synonyms", envString(func(c *Config) *string { return &c.Synonyms })},
@@ -315,6 +326,16 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 0 {
 		bad("rate_limit", c.RateLimit, "must be 0 (no limit) or more")
+	}
+	if c.ClientRateLimit < 0 {
+		bad("client_rate_limit", c.ClientRateLimit, "must be 0 (no limit) or more")
+	}
+	for i, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				bad(fmt.Sprintf("trusted_proxies[%d]", i), p, "must be an IP address or a CIDR prefix (10.0.0.0/8)")
+			}
+		}
 	}
 	if c.RetentionDays < 0 {
 		bad("retention_days", c.RetentionDays, "must be 0 (keep everything) or more")
@@ -500,4 +521,23 @@ func (c WeChatConfig) window() time.Duration {
 		return handlers.DefaultTimestampWindow
 	}
 	return time.Duration(c.TimestampWindow) * time.Second
+}
+
+// splitList splits a comma-separated setting, dropping empty entries.
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// proxies returns TrustedProxies, loopback when empty.
+func (c Config) proxies() []string {
+	if len(c.TrustedProxies) == 0 {
+		return []string{"127.0.0.1", "::1"}
+	}
+	return c.TrustedProxies
 }

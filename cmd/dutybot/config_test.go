@@ -46,6 +46,8 @@ addr: 127.0.0.1:9000
 data: /var/lib/dutybot
 admin_token: "0123456789abcdef0123"
 rate_limit: 0
+client_rate_limit: 30
+trusted_proxies: [10.0.0.0/8, 192.0.2.5]
 retention_days: 365
 log:
   format: json
@@ -74,10 +76,11 @@ postgres:
 	}
 	want := Config{
 		Addr: "127.0.0.1:9000", Data: "/var/lib/dutybot", AdminToken: "0123456789abcdef0123", RateLimit: 0, RetentionDays: 365,
+		ClientRateLimit: 30, TrustedProxies: []string{"10.0.0.0/8", "192.0.2.5"},
 		Log:       LogConfig{Format: "json", Level: "debug"},
 		Documents: []string{"docs/喀尔墩乡.txt", "docs/more/"},
 		Synonyms:  "synonyms.txt",
-		WeChat:    WeChatConfig{AppID: testAppID, AppSecret: "s3cret", Token: testToken, EncodingAESKey: testAESKey, Path: "/wx"},
+		WeChat:    WeChatConfig{AppID: testAppID, AppSecret: "s3cret", Token: testToken, EncodingAESKey: testAESKey, Path: "/wx", TimestampWindow: 300},
 		WeComBot:  WeComBotConfig{Token: "QDG6eK", EncodingAESKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", Path: "/wecom/bot"},
 		Redis:     URLConfig{URL: "redis://127.0.0.1:6379/0"},
 		Postgres:  URLConfig{URL: "postgres://dutybot@127.0.0.1/dutybot?password=a$b"},
@@ -156,6 +159,8 @@ func TestApplyEnv(t *testing.T) {
 		"DUTYBOT_DATA":                    "/srv/data",
 		"DUTYBOT_ADMIN_TOKEN":             "abcdefghijklmnopq",
 		"DUTYBOT_RATE_LIMIT":              "0",
+		"DUTYBOT_CLIENT_RATE_LIMIT":       "0",
+		"DUTYBOT_TRUSTED_PROXIES":         " 10.0.0.1, fd00::/8 ,",
 		"DUTYBOT_RETENTION_DAYS":          "90",
 		"DUTYBOT_LOG_FORMAT":              "json",
 		"DUTYBOT_LOG_LEVEL":               "warn",
@@ -180,6 +185,7 @@ func TestApplyEnv(t *testing.T) {
 	}
 	want := Config{
 		Addr: "127.0.0.1:7000", Data: "/srv/data", AdminToken: "abcdefghijklmnopq", RateLimit: 0, RetentionDays: 90,
+		ClientRateLimit: 0, TrustedProxies: []string{"10.0.0.1", "fd00::/8"},
 		Log:       LogConfig{Format: "json", Level: "warn"},
 		Documents: []string{"a.txt", "docs/"},
 		Synonyms:  "syn.txt", Knowledge: "bank.tsv", OutOfScope: "oos.tsv",
@@ -260,6 +266,8 @@ func TestValidateMessages(t *testing.T) {
 		{"reserved path", func(c *Config) { c.WeChat.Path = "/api/wechat" }, "wechat.path", `wechat.path: must not be under /api (used by dutybot itself) (got "/api/wechat")`},
 		{"same paths", func(c *Config) { c.WeComBot.Path = "/wechat" }, "wecom_bot.path", `wecom_bot.path: must differ from wechat.path (got "/wechat")`},
 		{"negative rate", func(c *Config) { c.RateLimit = -1 }, "rate_limit", `rate_limit: must be 0 (no limit) or more (got "-1")`},
+		{"negative client rate", func(c *Config) { c.ClientRateLimit = -1 }, "client_rate_limit", `client_rate_limit: must be 0 (no limit) or more (got "-1")`},
+		{"bad trusted proxy", func(c *Config) { c.TrustedProxies = []string{"10.0.0.1", "nginx"} }, "trusted_proxies[1]", `trusted_proxies[1]: must be an IP address or a CIDR prefix (10.0.0.0/8) (got "nginx")`},
 		{"timestamp window too short", func(c *Config) { c.WeChat.TimestampWindow = 5 }, "wechat.timestamp_window", `wechat.timestamp_window: must be from 30 to 86400 seconds (or 0 for the default, 300) (got "5")`},
 		{"negative retention", func(c *Config) { c.RetentionDays = -5 }, "retention_days", `retention_days: must be 0 (keep everything) or more (got "-5")`},
 		{"retention shorter than the report", func(c *Config) { c.RetentionDays = 3 }, "retention_days", `retention_days: must be at least 7, so that the weekly report has its data (or 0 to keep everything) (got "3")`},

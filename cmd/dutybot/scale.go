@@ -29,6 +29,7 @@ type Shared struct {
 	Redis       *redisstore.Client // nil without redis.url
 	Sessions    bot.SessionStore   // for bot.Options.Sessions
 	Limiter     bot.Limiter        // for bot.Options.Limiter; nil also when the rate limit is off
+	Clients     bot.Limiter        // for handlers.Options.ClientLimiter; nil also when that limit is off
 	Dedupe      bot.DedupeStore    // for handlers.Options.Dedupe
 	Nonces      bot.DedupeStore    // for handlers.Options.Nonces
 	WeChatCache cache.Cache        // for handlers.Options.WeChatCache
@@ -62,6 +63,9 @@ func openShared(ctx context.Context, cfg Config, log *slog.Logger) (*Shared, fun
 		sh.WeChatCache = redisstore.NewCache(c)
 		if cfg.RateLimit > 0 {
 			sh.Limiter = redisstore.NewLimiter(c, cfg.RateLimit)
+		}
+		if cfg.ClientRateLimit > 0 {
+			sh.Clients = redisstore.NewLimiter(c, cfg.ClientRateLimit)
 		}
 		closeFn = c.Close
 		log.Info("shared state in redis", "redis", redactURL(u), "up", c.Up())

@@ -461,6 +461,39 @@ func TestReplicas(t *testing.T) {
 		}
 	})
 
+	// Issue 15: the JSON API's per-client limit (60 a minute by default)
+	// is counted over both replicas, whatever user a request names; the
+	// client address is the one the proxy on loopback (trusted by
+	// default) put into X-Forwarded-For.
+	t.Run("client limit over both replicas", func(t *testing.T) {
+		answered := 0
+		for i := range 80 {
+			r := a
+			if i%2 == 1 {
+				r = b
+			}
+			body := fmt.Sprintf(`{"question":"低保怎么申请","user":"flood%d"}`, i)
+			req, _ := http.NewRequest(http.MethodPost, "http://"+r.addr+"/api/ask", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Forwarded-For", "198.51.100.50")
+			resp, err := r.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			switch resp.StatusCode {
+			case http.StatusOK:
+				answered++
+			case http.StatusTooManyRequests:
+			default:
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+		if answered != 60 {
+			t.Errorf("answered %d of 80 from one client over two replicas, want 60", answered)
+		}
+	})
+
 	t.Run("choice on A, pick on B", func(t *testing.T) {
 		choiceThenPick(t, a, b, "oChoice", 7100000000000000000)
 		choiceThenPick(t, b, a, "oChoice2", 7100000000000000100)

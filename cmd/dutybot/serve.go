@@ -245,6 +245,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if cfg.RateLimit > 0 && opts.Limiter == nil {
 		opts.Limiter = bot.NewMemoryLimiter(cfg.RateLimit)
 	}
+	if cfg.ClientRateLimit > 0 && shared.Clients == nil {
+		shared.Clients = bot.NewMemoryLimiter(cfg.ClientRateLimit)
+	}
 	b, cat, err := app.NewBotSources(opts, cfg.Sources())
 	if err != nil {
 		return fmt.Errorf("load documents: %w", err)
@@ -276,6 +279,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Metrics:         m.Metrics,
 		Dedupe:          shared.Dedupe,
 		Nonces:          shared.Nonces,
+		ClientLimiter:   shared.Clients,
+		TrustedProxies:  cfg.proxies(),
 		TimestampWindow: cfg.WeChat.window(),
 		WeChatCache:     shared.WeChatCache,
 		Menu:            cfg.Menu,

@@ -350,7 +350,7 @@ func TestReloadBrokenDocumentKeepsOldSet(t *testing.T) {
 // TestShutdownFlushes: every question answered before Close is in the log
 // after it.
 func TestShutdownFlushes(t *testing.T) {
-	m, _ := srvStart(t, func(c *Config) { c.RateLimit = 0 })
+	m, _ := srvStart(t, func(c *Config) { c.RateLimit, c.ClientRateLimit = 0, 0 })
 	path := m.Config.DBPath()
 	const n = 200
 	var wg sync.WaitGroup
