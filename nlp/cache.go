@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // A Cache keeps the analysis of an index's examples between starts
@@ -98,7 +97,7 @@ func (c DirCache) prune(keep string) {
 
 // exampleFormat is the version of the cached form of an example index;
 // changing what is stored changes it.
-const exampleFormat = 3
+const exampleFormat = 4
 
 // exampleKey is the cache key of the example index of texts (of documents
 // doc) analysed by a with the similarity floor floor.
@@ -118,7 +117,8 @@ func exampleKey(a *Analyzer, texts []string, doc []int32, floor float64) string 
 // The cached form of an exampleIndex is what its analysis found, the rest
 // (idf, weights, lengths) being computed from it as when it is built (see
 // weigh): the format, the numbers of examples, features and postings, each
-// word and each bigram with its feature number, then each feature's
+// word (in order) and each bigram (in order of bigramKey, as the distance
+// to the previous key) with its feature number, then each feature's
 // postings — their count, and for each the distance to the previous example
 // and the term frequency. Numbers are uvarints (encoding/binary). The examples' texts
 // and documents are the caller's.
@@ -126,23 +126,24 @@ func exampleKey(a *Analyzer, texts []string, doc []int32, floor float64) string 
 // marshal returns the cached form of x, whose postings have the term
 // frequencies tfs.
 func (x *exampleIndex) marshal(tfs []uint8) []byte {
-	b := make([]byte, 0, 16+len(x.feats)*8+len(x.bigrams)*8+len(x.postings)*3)
+	b := make([]byte, 0, 16+len(x.words)*8+len(x.bigramKs)*8+len(x.postings)*3)
 	put := func(v int) { b = binary.AppendUvarint(b, uint64(v)) }
 	put(exampleFormat)
 	put(len(x.text))
 	put(len(x.start) - 1)
 	put(len(x.postings))
-	put(len(x.feats))
-	for w, id := range x.feats {
+	put(len(x.words))
+	for i, w := range x.words {
 		put(len(w))
 		b = append(b, w...)
-		put(int(id))
+		put(int(x.wordIDs[i]))
 	}
-	put(len(x.bigrams))
-	for bg, id := range x.bigrams {
-		put(int(bg[0]))
-		put(int(bg[1]))
-		put(int(id))
+	put(len(x.bigramKs))
+	prev := uint64(0)
+	for i, k := range x.bigramKs {
+		b = binary.AppendUvarint(b, k-prev)
+		prev = k
+		put(int(x.bigramIDs[i]))
 	}
 	for id := range len(x.start) - 1 {
 		ps := x.postings[x.start[id]:x.start[id+1]]
@@ -217,12 +218,13 @@ func readExampleIndex(data []byte, a *Analyzer, texts []string, doc []int32, flo
 	np := d.num(len(data))
 	nw := d.num(nf)
 	x := &exampleIndex{
-		feats: make(map[string]int32, nw),
-		doc:   doc,
-		text:  texts,
-		floor: floor,
-		a:     a,
-		start: make([]int32, nf+1),
+		words:   make([]string, 0, nw),
+		wordIDs: make([]int32, 0, nw),
+		doc:     doc,
+		text:    texts,
+		floor:   floor,
+		a:       a,
+		start:   make([]int32, nf+1),
 	}
 	seen := make([]bool, nf)
 	feature := func() int32 {
@@ -235,18 +237,40 @@ func readExampleIndex(data []byte, a *Analyzer, texts []string, doc []int32, flo
 		}
 		return int32(id)
 	}
+	// The words as one string, each a slice of it.
+	var all strings.Builder
+	ends := make([]int, 0, nw)
 	for i := 0; i < nw && d.err == nil; i++ {
-		w := string(d.bytes(d.num(len(d.b))))
-		x.feats[w] = feature()
+		all.Write(d.bytes(d.num(len(d.b))))
+		ends = append(ends, all.Len())
+		x.wordIDs = append(x.wordIDs, feature())
+	}
+	words, from := all.String(), 0
+	for _, end := range ends {
+		w := words[from:end]
+		if n := len(x.words); d.err == nil && n > 0 && w <= x.words[n-1] {
+			d.err = fmt.Errorf("words out of order")
+		}
+		x.words = append(x.words, w)
+		from = end
 	}
 	nb := d.num(nf)
-	x.bigrams = make(map[[2]rune]int32, nb)
+	x.bigramKs = make([]uint64, 0, nb)
+	x.bigramIDs = make([]int32, 0, nb)
+	key := uint64(0)
 	for i := 0; i < nb && d.err == nil; i++ {
-		bg := [2]rune{rune(d.num(utf8.MaxRune)), rune(d.num(utf8.MaxRune))}
-		x.bigrams[bg] = feature()
+		v, n := binary.Uvarint(d.b)
+		if n <= 0 || i > 0 && v == 0 {
+			d.err = fmt.Errorf("bigrams out of order")
+			break
+		}
+		d.b = d.b[n:]
+		key += v
+		x.bigramKs = append(x.bigramKs, key)
+		x.bigramIDs = append(x.bigramIDs, feature())
 	}
-	if d.err == nil && len(x.feats)+len(x.bigrams) != nf {
-		d.err = fmt.Errorf("%d features, want %d", len(x.feats)+len(x.bigrams), nf)
+	if d.err == nil && len(x.words)+len(x.bigramKs) != nf {
+		d.err = fmt.Errorf("%d features, want %d", len(x.words)+len(x.bigramKs), nf)
 	}
 	x.postings = make([]expost, 0, np)
 	tfs := make([]uint8, 0, np)
@@ -287,7 +311,7 @@ func (x *exampleIndex) verify(e int) error {
 	f := x.a.exampleFeatures(x.text[e])
 	counts := map[int32]float64{}
 	known := 0
-	x.each(f, false, func(id int32) { counts[id]++; known++ })
+	x.each(f, func(id int32) { counts[id]++; known++ })
 	sum := 0.0
 	for id, c := range counts {
 		w := x.idf[id] * (1 + math.Log(c))

@@ -171,8 +171,10 @@ func TestExampleCacheRoundTrip(t *testing.T) {
 		name      string
 		got, want any
 	}{
-		{"feats", got.feats, built.feats},
-		{"bigrams", got.bigrams, built.bigrams},
+		{"words", got.words, built.words},
+		{"wordIDs", got.wordIDs, built.wordIDs},
+		{"bigrams", got.bigramKs, built.bigramKs},
+		{"bigramIDs", got.bigramIDs, built.bigramIDs},
 		{"idf", got.idf, built.idf},
 		{"start", got.start, built.start},
 		{"postings", got.postings, built.postings},

@@ -34,8 +34,15 @@ import (
 // number of them keeps a matter of a few examples (one out of scope) on a
 // par with an item of many.
 type exampleIndex struct {
-	feats map[string]int32
-	idf   []float64 // by feature
+	// The features' numbers: words (sorted) and bigrams (sorted by
+	// bigramKey), each with its feature number — sorted lists rather than
+	// maps, so that an index read from the cache is ready without building
+	// maps of a hundred thousand entries.
+	words     []string
+	wordIDs   []int32
+	bigramKs  []uint64
+	bigramIDs []int32
+	idf       []float64 // by feature
 	// postings holds every feature's postings, in feature order: feature
 	// id's are postings[start[id]:start[id+1]], in example order.
 	postings []expost
@@ -47,8 +54,6 @@ type exampleIndex struct {
 	maxDF    int       // features in more examples are too common to look up
 	floor    float64   // Params.ExampleFloor
 	a        *Analyzer
-	// bigrams numbers the character bigrams, apart from feats (the words).
-	bigrams map[[2]rune]int32
 }
 
 // exFeatures are a text's features: its words and its character bigrams.
@@ -139,40 +144,90 @@ func (a *Analyzer) exampleFeatures(text string) exFeatures {
 	return f
 }
 
+// bigramKey is the sort key of a bigram.
+func bigramKey(b [2]rune) uint64 { return uint64(uint32(b[0]))<<32 | uint64(uint32(b[1])) }
+
 // id returns the feature number of word w, or of bigram b when w is "",
-// and whether it is known; add numbers an unknown one.
-func (x *exampleIndex) id(w string, b [2]rune, add bool) (int32, bool) {
-	var id int32
-	var ok bool
+// and whether it is known.
+func (x *exampleIndex) id(w string, b [2]rune) (int32, bool) {
 	if w != "" {
-		id, ok = x.feats[w]
-	} else {
-		id, ok = x.bigrams[b]
+		if i, ok := slices.BinarySearch(x.words, w); ok {
+			return x.wordIDs[i], true
+		}
+		return 0, false
 	}
-	if ok || !add {
-		return id, ok
+	if i, ok := slices.BinarySearch(x.bigramKs, bigramKey(b)); ok {
+		return x.bigramIDs[i], true
 	}
-	id = int32(len(x.feats) + len(x.bigrams))
-	if w != "" {
-		x.feats[w] = id
-	} else {
-		x.bigrams[b] = id
-	}
-	return id, false
+	return 0, false
 }
 
 // each calls fn with the number of each known feature of f, once per
-// occurrence; with add, unknown ones are numbered first.
-func (x *exampleIndex) each(f exFeatures, add bool, fn func(id int32)) {
+// occurrence.
+func (x *exampleIndex) each(f exFeatures, fn func(id int32)) {
 	for _, w := range f.words {
-		if id, ok := x.id(w, [2]rune{}, add); ok || add {
+		if id, ok := x.id(w, [2]rune{}); ok {
 			fn(id)
 		}
 	}
 	for _, b := range f.bigrams {
-		if id, ok := x.id("", b, add); ok || add {
+		if id, ok := x.id("", b); ok {
 			fn(id)
 		}
+	}
+}
+
+// numbering numbers features in order of first occurrence, while an
+// index is built.
+type numbering struct {
+	words   map[string]int32
+	bigrams map[[2]rune]int32
+}
+
+// each calls fn with the number of each feature of f, numbering unknown
+// ones first.
+func (n *numbering) each(f exFeatures, fn func(id int32)) {
+	next := func() int32 { return int32(len(n.words) + len(n.bigrams)) }
+	for _, w := range f.words {
+		id, ok := n.words[w]
+		if !ok {
+			id = next()
+			n.words[w] = id
+		}
+		fn(id)
+	}
+	for _, b := range f.bigrams {
+		id, ok := n.bigrams[b]
+		if !ok {
+			id = next()
+			n.bigrams[b] = id
+		}
+		fn(id)
+	}
+}
+
+// freeze sets x's sorted feature lists from n.
+func (x *exampleIndex) freeze(n *numbering) {
+	x.words = make([]string, 0, len(n.words))
+	for w := range n.words {
+		x.words = append(x.words, w)
+	}
+	slices.Sort(x.words)
+	x.wordIDs = make([]int32, len(x.words))
+	for i, w := range x.words {
+		x.wordIDs[i] = n.words[w]
+	}
+	x.bigramKs = make([]uint64, 0, len(n.bigrams))
+	byKey := make(map[uint64]int32, len(n.bigrams))
+	for b, id := range n.bigrams {
+		k := bigramKey(b)
+		x.bigramKs = append(x.bigramKs, k)
+		byKey[k] = id
+	}
+	slices.Sort(x.bigramKs)
+	x.bigramIDs = make([]int32, len(x.bigramKs))
+	for i, k := range x.bigramKs {
+		x.bigramIDs[i] = byKey[k]
 	}
 }
 
@@ -225,14 +280,8 @@ func newExampleIndex(a *Analyzer, docs []Doc, floor float64, cache Cache) (x *ex
 // buildExampleIndex analyses texts, the examples, of documents doc. It
 // returns the postings' term frequencies too (see weigh).
 func buildExampleIndex(a *Analyzer, texts []string, doc []int32, floor float64) (*exampleIndex, []uint8) {
-	x := &exampleIndex{
-		feats:   map[string]int32{},
-		doc:     doc,
-		text:    texts,
-		a:       a,
-		bigrams: map[[2]rune]int32{},
-		floor:   floor,
-	}
+	x := &exampleIndex{doc: doc, text: texts, a: a, floor: floor}
+	n := &numbering{words: map[string]int32{}, bigrams: map[[2]rune]int32{}}
 	type tf struct {
 		id int32
 		n  float64
@@ -246,7 +295,7 @@ func buildExampleIndex(a *Analyzer, texts []string, doc []int32, floor float64) 
 	counts := map[int32]float64{}
 	for i, fs := range feats {
 		clear(counts)
-		x.each(fs, true, func(id int32) {
+		n.each(fs, func(id int32) {
 			if int(id) == len(df) {
 				df = append(df, 0)
 			}
@@ -276,6 +325,7 @@ func buildExampleIndex(a *Analyzer, texts []string, doc []int32, floor float64) 
 			next[t.id]++
 		}
 	}
+	x.freeze(n)
 	x.weigh(tfs)
 	return x, tfs
 }
@@ -335,7 +385,7 @@ func (x *exampleIndex) putScratch(s *exScratch) {
 func (x *exampleIndex) search(key string, s *exScratch) {
 	// In feature order: the sums must not depend on a map's order.
 	var ids []int32
-	x.each(x.a.exampleFeatures(key), false, func(id int32) { ids = append(ids, id) })
+	x.each(x.a.exampleFeatures(key), func(id int32) { ids = append(ids, id) })
 	slices.Sort(ids)
 	qnorm := 0.0
 	for i := 0; i < len(ids); {
