@@ -187,23 +187,23 @@ type numbering struct {
 // each calls fn with the number of each feature of f, numbering unknown
 // ones first.
 func (n *numbering) each(f exFeatures, fn func(id int32)) {
-	next := func() int32 { return int32(len(n.words) + len(n.bigrams)) }
 	for _, w := range f.words {
-		id, ok := n.words[w]
-		if !ok {
-			id = next()
-			n.words[w] = id
-		}
-		fn(id)
+		fn(number(n, n.words, w))
 	}
 	for _, b := range f.bigrams {
-		id, ok := n.bigrams[b]
-		if !ok {
-			id = next()
-			n.bigrams[b] = id
-		}
-		fn(id)
+		fn(number(n, n.bigrams, b))
 	}
+}
+
+// number returns the number of feature k in m, one of n's maps, giving it
+// the next one when it has none.
+func number[K comparable](n *numbering, m map[K]int32, k K) int32 {
+	id, ok := m[k]
+	if !ok {
+		id = int32(len(n.words) + len(n.bigrams))
+		m[k] = id
+	}
+	return id
 }
 
 // freeze sets x's sorted feature lists from n.
