@@ -120,8 +120,8 @@ func exampleKey(a *Analyzer, texts []string, doc []int32, floor float64) string 
 // word (in order) and each bigram (in order of bigramKey, as the distance
 // to the previous key) with its feature number, then each feature's
 // postings — their count, and for each the distance to the previous example
-// and the term frequency. Numbers are uvarints (encoding/binary). The examples' texts
-// and documents are the caller's.
+// and the term frequency. Numbers are uvarints (encoding/binary). The
+// examples' texts and documents are the caller's.
 
 // marshal returns the cached form of x, whose postings have the term
 // frequencies tfs.
@@ -164,8 +164,8 @@ type decoder struct {
 	err error
 }
 
-// num reads a uvarint no greater than limit.
-func (d *decoder) num(limit int) int {
+// uvarint reads a uvarint no greater than limit.
+func (d *decoder) uvarint(limit uint64) uint64 {
 	if d.err != nil {
 		return 0
 	}
@@ -174,13 +174,16 @@ func (d *decoder) num(limit int) int {
 	case n <= 0:
 		d.err = io.ErrUnexpectedEOF
 		return 0
-	case v > uint64(limit):
+	case v > limit:
 		d.err = fmt.Errorf("%d out of range (at most %d)", v, limit)
 		return 0
 	}
 	d.b = d.b[n:]
-	return int(v)
+	return v
 }
+
+// num reads a uvarint no greater than limit, as an int.
+func (d *decoder) num(limit int) int { return int(d.uvarint(uint64(limit))) }
 
 // bytes reads n bytes.
 func (d *decoder) bytes(n int) []byte {
@@ -259,12 +262,10 @@ func readExampleIndex(data []byte, a *Analyzer, texts []string, doc []int32, flo
 	x.bigramIDs = make([]int32, 0, nb)
 	key := uint64(0)
 	for i := 0; i < nb && d.err == nil; i++ {
-		v, n := binary.Uvarint(d.b)
-		if n <= 0 || i > 0 && v == 0 {
+		v := d.uvarint(math.MaxUint64)
+		if d.err == nil && (i > 0 && v == 0 || key+v < key) {
 			d.err = fmt.Errorf("bigrams out of order")
-			break
 		}
-		d.b = d.b[n:]
 		key += v
 		x.bigramKs = append(x.bigramKs, key)
 		x.bigramIDs = append(x.bigramIDs, feature())
